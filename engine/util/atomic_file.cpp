@@ -1,0 +1,85 @@
+#include "util/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "util/error.h"
+
+namespace cllm {
+
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path destination) : destination_(std::move(destination)) {
+  std::filesystem::path folder = destination_.parent_path();
+  if (folder.empty()) folder = ".";
+  require(std::filesystem::is_directory(folder),
+          "cannot save '" + destination_.string() + "': folder '" + folder.string() + "' does not exist");
+  const std::string pattern = (folder / ("." + destination_.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  fd_ = ::mkstemp(name.data());
+  if (fd_ < 0)
+    throw Error("cannot save '" + destination_.string() + "': cannot create a temporary file in '" +
+                folder.string() + "': " + std::strerror(errno));
+  temp_path_ = name.data();
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+}
+
+void AtomicFileWriter::fail(const std::string& what) {
+  const std::string reason = std::strerror(errno);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_path_.c_str());
+  temp_path_.clear();
+  throw Error("cannot save '" + destination_.string() + "': " + what + ": " + reason +
+              " (the previous file, if any, is unchanged)");
+}
+
+void AtomicFileWriter::write(const void* data, size_t size) {
+  require(fd_ >= 0 && !committed_, "internal: write to a closed AtomicFileWriter");
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd_, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write failed after " + std::to_string(written_) + " bytes");
+    }
+    p += n;
+    size -= static_cast<size_t>(n);
+    written_ += static_cast<size_t>(n);
+  }
+}
+
+void AtomicFileWriter::commit() {
+  require(fd_ >= 0 && !committed_, "internal: commit of a closed AtomicFileWriter");
+  if (::fsync(fd_) != 0) fail("fsync failed");
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    fail("close failed");
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), destination_.c_str()) != 0) fail("rename failed");
+  committed_ = true;
+  // Make the rename itself durable.
+  std::filesystem::path folder = destination_.parent_path();
+  if (folder.empty()) folder = ".";
+  int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+void write_file_atomically(const std::filesystem::path& destination, std::string_view content) {
+  AtomicFileWriter writer(destination);
+  writer.write(content);
+  writer.commit();
+}
+
+}  // namespace cllm
