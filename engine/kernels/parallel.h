@@ -1,0 +1,56 @@
+#pragma once
+// The engine's parallel loops. Three shapes cover every op:
+//   parallel_for:         independent iterations (rows, heads).
+//   parallel_chunks:      elementwise work over a long array, in contiguous vectorisable chunks.
+//   parallel_reduce_rows: rows that also add into one shared vector (bias and gain gradients).
+// Both run serially when the work is too small to pay for waking threads (a decode step's single row).
+// Reductions sum per-thread partials in thread order, so results are bit-identical run to run for a
+// fixed thread count — resumed training depends on that.
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace cllm::kernels {
+
+// Below this many scalar operations a loop runs on the calling thread.
+constexpr long kParallelGrain = 32768;
+
+template <typename Body>
+void parallel_for(long n, long work, Body body) {
+#pragma omp parallel for schedule(static) if (work >= kParallelGrain)
+  for (long i = 0; i < n; ++i) body(i);
+}
+
+// body(begin, end) over consecutive chunks of [0, n); `work_per_element` scales the serial cut-off.
+template <typename Body>
+void parallel_chunks(long n, long work_per_element, Body body) {
+  constexpr long kChunk = 4096;
+  const long chunks = (n + kChunk - 1) / kChunk;
+  parallel_for(chunks, n * work_per_element, [&](long k) { body(k * kChunk, std::min(n, (k + 1) * kChunk)); });
+}
+
+// body(row, partial) for every row in [0, n); partial points at `width` floats owned by the running
+// thread, zeroed at the start. Afterwards out[0..width) += sum of partials.
+template <typename Body>
+void parallel_reduce_rows(long n, int width, float* out, long work, Body body) {
+  const bool parallel = work >= kParallelGrain && !omp_in_parallel();
+  const int threads = parallel ? omp_get_max_threads() : 1;
+  thread_local std::vector<float> partials;
+  partials.assign(static_cast<size_t>(threads) * width, 0.0f);
+  float* base = partials.data();
+#pragma omp parallel num_threads(threads) if (parallel)
+  {
+    float* mine = base + static_cast<long>(omp_get_thread_num()) * width;
+#pragma omp for schedule(static)
+    for (long i = 0; i < n; ++i) body(i, mine);
+  }
+  for (int t = 0; t < threads; ++t) {
+    const float* p = base + static_cast<long>(t) * width;
+    for (int k = 0; k < width; ++k) out[k] += p[k];
+  }
+}
+
+}  // namespace cllm::kernels

@@ -1,0 +1,38 @@
+#pragma once
+// The shape of a decoder-only transformer, its presets, validation and JSON form.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace cllm {
+
+struct ModelConfig {
+  int vocab_size = 0;
+  int block_size = 64;  // longest context (positions) the model handles
+  int n_layer = 2;
+  int n_head = 4;
+  int n_embd = 64;                        // channels C; must be divisible by n_head
+  std::string positional = "learned";     // a name from positional_encoding_names()
+
+  int head_size() const { return n_embd / n_head; }
+  // Exact number of scalars in the parameter buffer (see ParameterLayout).
+  int64_t parameter_count() const;
+  // Throws cllm::Error naming the first impossible field, e.g. "--heads 3 does not divide --width 64".
+  void validate() const;
+
+  nlohmann::json to_json() const;
+  // Validates types and values; throws cllm::Error naming the bad field.
+  static ModelConfig from_json(const nlohmann::json& j);
+
+  bool operator==(const ModelConfig&) const = default;
+};
+
+// Named sizes: "tiny" (64 channels, 2 layers, 4 heads) and "small" (128 channels, 4 layers, 4 heads).
+// vocab_size stays 0 (the tokenizer fills it in). Throws for unknown names, listing the known ones.
+ModelConfig model_preset(const std::string& name);
+std::vector<std::string> model_preset_names();
+
+}  // namespace cllm

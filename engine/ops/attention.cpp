@@ -1,0 +1,73 @@
+#include "ops/attention.h"
+
+#include <cmath>
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "kernels/parallel.h"
+
+namespace cllm::ops {
+
+// One (batch, head) pair per task: three small products on strided views of q|k|v, no copies.
+void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
+  const int hs = C / NH;
+  const int C3 = 3 * C;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+  kernels::parallel_for(static_cast<long>(B) * NH, static_cast<long>(B) * NH * T * T * hs, [&](long bh) {
+    const long b = bh / NH, h = bh % NH;
+    const float* q = inp + b * T * C3 + h * hs;
+    const float* k = q + C;
+    const float* v = q + 2 * C;
+    float* a = att + bh * T * T;
+    kernels::sgemm(false, true, T, T, hs, scale, q, C3, k, C3, 0.0f, a, T);  // a = q k^T / sqrt(hs)
+    for (int t = 0; t < T; ++t) {
+      float* row = a + static_cast<long>(t) * T;
+      float maxval = row[0];
+      for (int s = 1; s <= t; ++s) maxval = std::max(maxval, row[s]);
+      float sum = 0.0f;
+      for (int s = 0; s <= t; ++s) {
+        row[s] = std::exp(row[s] - maxval);
+        sum += row[s];
+      }
+      const float inv = 1.0f / sum;
+      for (int s = 0; s <= t; ++s) row[s] *= inv;
+      for (int s = t + 1; s < T; ++s) row[s] = 0.0f;  // causal mask
+    }
+    kernels::sgemm(false, false, T, hs, T, 1.0f, a, T, v, C3, 0.0f, out + b * T * C + h * hs, C);
+  });
+}
+
+void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T, int C,
+                        int NH) {
+  const int hs = C / NH;
+  const int C3 = 3 * C;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+  kernels::parallel_for(static_cast<long>(B) * NH, static_cast<long>(B) * NH * T * T * hs, [&](long bh) {
+    thread_local std::vector<float> scratch;
+    scratch.resize(static_cast<size_t>(T) * T);
+    float* ds = scratch.data();
+    const long b = bh / NH, h = bh % NH;
+    const float* q = inp + b * T * C3 + h * hs;
+    const float* k = q + C;
+    const float* v = q + 2 * C;
+    float* dq = dinp + b * T * C3 + h * hs;
+    float* dk = dq + C;
+    float* dv = dq + 2 * C;
+    const float* a = att + bh * T * T;
+    const float* d = dout + b * T * C + h * hs;
+    kernels::sgemm(false, true, T, T, hs, 1.0f, d, C, v, C3, 0.0f, ds, T);  // datt = dout v^T
+    kernels::sgemm(true, false, T, hs, T, 1.0f, a, T, d, C, 1.0f, dv, C3);  // dv += att^T dout
+    for (int t = 0; t < T; ++t) {
+      // Softmax backward; att is zero above the diagonal, so masked entries come out zero.
+      const float* arow = a + static_cast<long>(t) * T;
+      float* row = ds + static_cast<long>(t) * T;
+      float weighted = 0.0f;
+      for (int s = 0; s <= t; ++s) weighted += arow[s] * row[s];
+      for (int s = 0; s < T; ++s) row[s] = arow[s] * (row[s] - weighted);
+    }
+    kernels::sgemm(false, false, T, hs, T, scale, ds, T, k, C3, 1.0f, dq, C3);  // dq += ds k / sqrt(hs)
+    kernels::sgemm(true, false, T, hs, T, scale, ds, T, q, C3, 1.0f, dk, C3);   // dk += ds^T q / sqrt(hs)
+  });
+}
+
+}  // namespace cllm::ops

@@ -1,0 +1,46 @@
+#pragma once
+// Softmax over the vocabulary fused with the cross-entropy loss against the next token.
+
+#include <cmath>
+#include <cstdint>
+
+namespace cllm::ops {
+
+// logits[N,V], targets[N] in [0, V)  ->  probs[N,V] = softmax(logits), losses[N] = -log probs[n, target].
+// Returns the mean loss.
+template <typename S>
+S cross_entropy_forward_ref(S* probs, S* losses, const S* logits, const int32_t* targets, int N, int V) {
+  using std::exp, std::log;
+  S total = 0;
+  for (int n = 0; n < N; ++n) {
+    const S* z = logits + static_cast<long>(n) * V;
+    S* p = probs + static_cast<long>(n) * V;
+    S maxval = z[0];
+    for (int v = 1; v < V; ++v)
+      if (z[v] > maxval) maxval = z[v];
+    S sum = 0;
+    for (int v = 0; v < V; ++v) sum += exp(z[v] - maxval);
+    for (int v = 0; v < V; ++v) p[v] = exp(z[v] - maxval) / sum;
+    // log-sum-exp form: exact even when the target's probability underflows.
+    losses[n] = log(sum) + maxval - z[targets[n]];
+    total += losses[n];
+  }
+  return total / N;
+}
+
+// dlogits[N,V] = (probs - onehot(target)) / N: the gradient of the MEAN loss. dlogits is OVERWRITTEN
+// (it may alias probs).
+template <typename S>
+void cross_entropy_backward_ref(S* dlogits, const S* probs, const int32_t* targets, int N, int V) {
+  const S scale = S(1) / S(N);
+  for (int n = 0; n < N; ++n)
+    for (int v = 0; v < V; ++v) {
+      const long i = static_cast<long>(n) * V + v;
+      dlogits[i] = (probs[i] - (v == targets[n] ? S(1) : S(0))) * scale;
+    }
+}
+
+float cross_entropy_forward(float* probs, float* losses, const float* logits, const int32_t* targets, int N, int V);
+void cross_entropy_backward(float* dlogits, const float* probs, const int32_t* targets, int N, int V);
+
+}  // namespace cllm::ops

@@ -1,0 +1,67 @@
+#include "ops/attention.h"
+
+#include "op_test_util.h"
+
+namespace cllm::test {
+namespace {
+
+TEST(Attention, ReferenceGradientsMatchFiniteDifferences) {
+  const int B = 2, T = 5, C = 8, NH = 2;
+  Rng rng(31);
+  auto inp = random_vector(B * T * 3 * C, rng), r = random_vector(B * T * C, rng);
+  auto loss = [&] {
+    std::vector<double> out(B * T * C), att(B * NH * T * T);
+    ops::attention_forward_ref(out.data(), att.data(), inp.data(), B, T, C, NH);
+    return dot(out, r);
+  };
+  std::vector<double> out(B * T * C), att(B * NH * T * T), dinp(B * T * 3 * C);
+  ops::attention_forward_ref(out.data(), att.data(), inp.data(), B, T, C, NH);
+  ops::attention_backward_ref(dinp.data(), r.data(), inp.data(), att.data(), B, T, C, NH);
+  expect_gradient_matches("dqkv", inp, dinp, loss, 100000);
+}
+
+TEST(Attention, IsCausalAndRowsSumToOne) {
+  const int B = 1, T = 6, C = 4, NH = 2;
+  Rng rng(32);
+  auto inp = random_vector(B * T * 3 * C, rng);
+  std::vector<double> out(B * T * C), att(B * NH * T * T);
+  ops::attention_forward_ref(out.data(), att.data(), inp.data(), B, T, C, NH);
+  for (int h = 0; h < NH; ++h)
+    for (int t = 0; t < T; ++t) {
+      double sum = 0;
+      for (int s = 0; s < T; ++s) {
+        const double a = att[(h * T + t) * T + s];
+        if (s > t) {
+          EXPECT_EQ(a, 0.0);
+        }
+        sum += a;
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-12);
+    }
+  // Changing a future token must not change earlier outputs.
+  auto changed = inp;
+  for (int c = 0; c < 3 * C; ++c) changed[(T - 1) * 3 * C + c] += 1.0;
+  std::vector<double> out2(B * T * C);
+  ops::attention_forward_ref(out2.data(), att.data(), changed.data(), B, T, C, NH);
+  for (int i = 0; i < (T - 1) * C; ++i) EXPECT_EQ(out[i], out2[i]);
+}
+
+TEST(Attention, FastMatchesReference) {
+  const int B = 12, T = 64, C = 128, NH = 4;
+  Rng rng(33);
+  auto inp = random_vector(static_cast<size_t>(B) * T * 3 * C, rng), dout = random_vector(static_cast<size_t>(B) * T * C, rng);
+  std::vector<double> out(static_cast<size_t>(B) * T * C), att(static_cast<size_t>(B) * NH * T * T),
+      dinp(static_cast<size_t>(B) * T * 3 * C);
+  ops::attention_forward_ref(out.data(), att.data(), inp.data(), B, T, C, NH);
+  ops::attention_backward_ref(dinp.data(), dout.data(), inp.data(), att.data(), B, T, C, NH);
+  auto fi = to_float(inp), fd = to_float(dout);
+  std::vector<float> fo(out.size()), fa(att.size()), fdi(dinp.size());
+  ops::attention_forward(fo.data(), fa.data(), fi.data(), B, T, C, NH);
+  ops::attention_backward(fdi.data(), fd.data(), fi.data(), fa.data(), B, T, C, NH);
+  expect_close("out", fo, out);
+  expect_close("att", fa, att);
+  expect_close("dqkv", fdi, dinp);
+}
+
+}  // namespace
+}  // namespace cllm::test
