@@ -1,22 +1,31 @@
-// `cllm`: the command-line twin of the workbench.
+// `cllm`: the command-line twin of the workbench. Every engine feature is reachable from here.
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
+#include <cstdio>
+#include <exception>
 
+#include "commands.h"
 #include "util/error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"cllm: train, evaluate, sample and benchmark small language models on the CPU"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "cllm 0.1.0");
-  app.add_subcommand("version", "print the version")->callback([] { std::cout << "cllm 0.1.0\n"; });
+  cllm::cli::add_train_command(app);
+  cllm::cli::add_generate_command(app);
+  cllm::cli::add_eval_command(app);
+  cllm::cli::add_info_command(app);
+  cllm::cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const cllm::Error& e) {
-    std::cerr << "cllm: error: " << e.what() << "\n";
+    std::fprintf(stderr, "cllm: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "cllm: error: out of memory (try a smaller model, batch or corpus)\n");
     return 1;
   }
   return 0;

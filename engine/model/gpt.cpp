@@ -75,13 +75,6 @@ void check_token_ids(const int32_t* ids, long n, int vocab_size, const char* wha
                                                     std::to_string(vocab_size) + ")");
 }
 
-namespace {
-const ModelConfig& validated(const ModelConfig& config) {
-  config.validate();
-  return config;
-}
-}  // namespace
-
 Gpt::Gpt(const ModelConfig& config) : config_(validated(config)), layout_(config_) {
   params_.assign(layout_.total(), 0.0f);
   grads_.assign(layout_.total(), 0.0f);

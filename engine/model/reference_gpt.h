@@ -18,14 +18,14 @@
 #include "ops/layernorm.h"
 #include "ops/matmul.h"
 #include "ops/residual.h"
+#include "util/error.h"
 
 namespace cllm {
 
 template <typename S>
 class ReferenceGpt {
  public:
-  explicit ReferenceGpt(const ModelConfig& config) : config_(config), layout_(config) {
-    config.validate();
+  explicit ReferenceGpt(const ModelConfig& config) : config_(validated(config)), layout_(config_) {
     params.assign(layout_.total(), S(0));
     grads.assign(layout_.total(), S(0));
     auto encoding = make_positional_encoding(config.positional);

@@ -25,6 +25,14 @@ std::optional<Position> find_invalid(std::string_view text);
 // of token bytes can be printed without splitting a character. Ill-formed bytes count as complete.
 size_t complete_prefix_length(std::string_view bytes);
 
+// The well-formed sequence starting at text[offset]: its code point and byte length (1..4), or length 0
+// when the bytes there are ill-formed or truncated. Lets scanners validate and decode in one pass.
+struct Decoded {
+  char32_t code_point = 0;
+  size_t length = 0;
+};
+Decoded decode_at(std::string_view text, size_t offset);
+
 // Decodes valid UTF-8 into code points. Precondition: find_invalid(text) is empty.
 std::vector<char32_t> decode(std::string_view text);
 

@@ -18,4 +18,15 @@ inline void require(bool condition, const std::string& message) {
   if (!condition) throw Error(message);
 }
 
+// A number as a person would write it in a message: "0.1", "1e-05", "2000" (printf %g).
+std::string format_number(double value);
+
+// Returns `value` after calling its validate() (which throws cllm::Error): lets a constructor validate
+// a config in its member-initialiser list before anything is sized from it.
+template <typename T>
+const T& validated(const T& value) {
+  value.validate();
+  return value;
+}
+
 }  // namespace cllm

@@ -1,21 +1,202 @@
+// `cllm` as a user runs it: a small training run end to end, then every bad input the issue lists.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
 #include "cli_runner.h"
+#include "io/checkpoint.h"
+
+extern char** environ;
 
 namespace cllm::test {
 namespace {
 
-TEST(Cli, HelpListsSubcommandsAndSucceeds) {
-  const auto r = run_cllm({"--help"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("version"), std::string::npos) << r.out;
+namespace fs = std::filesystem;
+
+// Flags that make training runs take a second or two.
+const std::vector<std::string> kQuick = {"--preset", "tiny", "--block", "32", "--batch", "4", "--eval-batches", "2",
+                                         "--threads", "1"};
+
+std::vector<std::string> cat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
-TEST(Cli, UnknownSubcommandFailsWithMessage) {
-  const auto r = run_cllm({"no-such-command"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_FALSE(r.err.empty());
+class CliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = make_temp_dir("suite");
+    std::ofstream(dir_ + "/corpus.txt") << [] {
+      std::string t;
+      for (int i = 0; i < 300; ++i) t += "The quick brown fox jumps over the lazy dog " + std::to_string(i % 17) + ".\n";
+      return t;
+    }();
+    const auto r = run_cllm(cat({"train", "corpus.txt", "--steps", "30", "--eval-interval", "10", "--out", "model.safetensors"},
+                                kQuick),
+                            dir_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    train_err_ = r.err;
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  static void expect_one_line_error(const CliResult& r, const std::string& needle) {
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.err.find("cllm: error: "), 0u) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  std::string write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_ + "/" + name, std::ios::binary) << content;
+    return name;
+  }
+  CliResult cllm(const std::vector<std::string>& args) { return run_cllm(args, dir_); }
+
+  static std::string dir_, train_err_;
+};
+std::string CliTest::dir_, CliTest::train_err_;
+
+TEST_F(CliTest, EverySubcommandHasHelp) {
+  for (const char* sub : {"train", "generate", "eval", "info", "bench"}) {
+    const auto r = cllm({sub, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << sub;
+    EXPECT_NE(r.out.find("--"), std::string::npos) << sub;
+  }
+  EXPECT_NE(cllm({"--help"}).out.find("generate"), std::string::npos);
 }
+
+TEST_F(CliTest, TrainingReportsProgressEvaluationsAndSavesBestAndLatest) {
+  EXPECT_NE(train_err_.find("validation loss"), std::string::npos) << train_err_;
+  EXPECT_NE(train_err_.find("ETA"), std::string::npos) << train_err_;
+  EXPECT_TRUE(fs::exists(dir_ + "/model.safetensors"));
+  EXPECT_TRUE(fs::exists(dir_ + "/model.best.safetensors"));
+  const auto info = cllm({"info", "model.safetensors", "--json"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const auto j = nlohmann::json::parse(info.out);
+  EXPECT_EQ(j["training"]["steps_done"], 30);
+  EXPECT_EQ(j["model"]["n_layer"], 2);
+  EXPECT_EQ(j["tokenizer"]["kind"], "char");
+}
+
+TEST_F(CliTest, GenerateIsReproducibleWithASeedAndReportsProbabilities) {
+  const std::vector<std::string> args = {"generate", "-c", "model.safetensors", "--prompt", "The", "-n", "40",
+                                         "--seed", "7", "--threads", "1"};
+  const auto a = cllm(args), b = cllm(args);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(a.out.rfind("The", 0), 0u);  // the prompt, then the continuation
+  const auto j = nlohmann::json::parse(cllm(cat(args, {"--json"})).out);
+  ASSERT_EQ(j["tokens"].size(), 40u);
+  for (const auto& t : j["tokens"]) {
+    EXPECT_GT(t["probability"].get<double>(), 0.0);
+    EXPECT_EQ(t["top"].size(), 5u);
+  }
+  EXPECT_EQ(j["text"].get<std::string>(), a.out.substr(3, a.out.size() - 4));  // minus prompt and final newline
+  const auto beam = cllm({"generate", "-c", "model.safetensors", "--prompt", "The", "-n", "10", "--beam", "3", "--json"});
+  ASSERT_EQ(beam.exit_code, 0) << beam.err;
+  EXPECT_EQ(nlohmann::json::parse(beam.out)["hypotheses"].size(), 3u);
+}
+
+TEST_F(CliTest, EvalReportsLossAndPerplexity) {
+  const auto r = cllm({"eval", "corpus.txt", "-c", "model.safetensors", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["perplexity"].get<double>(), std::exp(j["loss"].get<double>()), 1e-6);
+  EXPECT_LT(j["loss"].get<double>(), std::log(30.0));  // learned something in 30 steps
+}
+
+TEST_F(CliTest, ResumeThroughTheCliMatchesAnUninterruptedRun) {
+  ASSERT_EQ(cllm(cat({"train", "corpus.txt", "--steps", "20", "--out", "straight.safetensors"}, kQuick)).exit_code, 0);
+  ASSERT_EQ(cllm(cat({"train", "corpus.txt", "--steps", "10", "--out", "part.safetensors"}, kQuick)).exit_code, 0);
+  // A resumed run keeps the first run's schedule length unless --steps says otherwise; make both 20.
+  const auto r = cllm({"train", "corpus.txt", "--resume", "part.safetensors", "--steps", "20", "--out",
+                       "resumed.safetensors", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Checkpoint a = load_checkpoint(dir_ + "/straight.safetensors"), b = load_checkpoint(dir_ + "/resumed.safetensors");
+  ASSERT_EQ(a.parameters.size(), b.parameters.size());
+  EXPECT_EQ(std::memcmp(a.parameters.data(), b.parameters.data(), a.parameters.size() * sizeof(float)), 0);
+}
+
+TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
+  const std::string exe = CLLM_EXE, out = dir_ + "/interrupted.safetensors";
+  std::vector<std::string> args = cat({exe, "train", dir_ + "/corpus.txt", "--steps", "100000", "--out", out}, kQuick);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  posix_spawn_file_actions_destroy(&actions);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const Checkpoint ck = load_checkpoint(out);
+  ASSERT_TRUE(ck.training.has_value());
+  EXPECT_GT(ck.training->steps_done, 0);
+  EXPECT_LT(ck.training->steps_done, 100000);
+}
+
+// --- bad input: each a clear one-line error and a non-zero exit ---
+
+TEST_F(CliTest, MissingCorpus) { expect_one_line_error(cllm({"train", "no-such-file.txt"}), "no-such-file.txt"); }
+
+TEST_F(CliTest, EmptyCorpus) { expect_one_line_error(cllm({"train", write("empty.txt", "")}), "empty"); }
+
+TEST_F(CliTest, BinaryCorpus) {
+  expect_one_line_error(cllm({"train", write("binary.txt", std::string("abc\0\x01\x02zz", 8))}), "binary");
+}
+
+TEST_F(CliTest, InvalidUtf8Corpus) {
+  expect_one_line_error(cllm({"train", write("latin1.txt", "caf\xE9 au lait\n")}), "UTF-8");
+}
+
+TEST_F(CliTest, ImpossibleSizes) {
+  expect_one_line_error(cllm(cat({"train", "corpus.txt", "--layers", "0"}, {})), "layer");
+  expect_one_line_error(cllm({"train", "corpus.txt", "--width", "-64"}), "width");
+  expect_one_line_error(cllm({"train", "corpus.txt", "--batch", "0"}), "batch");
+  expect_one_line_error(cllm({"train", "corpus.txt", "--heads", "3", "--width", "64"}), "do not divide");
+  expect_one_line_error(cllm({"train", "corpus.txt", "--lr", "-0.1"}), "learning rate");
+  expect_one_line_error(cllm({"train", "corpus.txt", "--block", "100000"}), "block");
+  expect_one_line_error(cllm({"generate", "-c", "model.safetensors", "--top-p", "0"}), "top-p");
+}
+
+TEST_F(CliTest, TruncatedAndCorruptCheckpoints) {
+  std::ifstream in(dir_ + "/model.safetensors", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string good = ss.str();
+  const std::string truncated = write("truncated.safetensors", good.substr(0, good.size() / 2));
+  std::string flipped = good;
+  flipped[flipped.size() - 10] ^= 0x10;
+  write("flipped.safetensors", flipped);
+  for (const char* cmd : {"generate", "info", "eval"}) {
+    expect_one_line_error(cllm({cmd, "-c", truncated}), "truncated.safetensors");
+    expect_one_line_error(cllm({cmd, "-c", "flipped.safetensors"}), "checksum");
+  }
+  expect_one_line_error(cllm({"info", "-c", write("text.safetensors", "hello")}), "text.safetensors");
+  expect_one_line_error(cllm({"generate", "-c", "missing.safetensors"}), "missing.safetensors");
+}
+
+TEST_F(CliTest, UnencodablePromptNamesTheCharacter) {
+  expect_one_line_error(cllm({"generate", "-c", "model.safetensors", "--prompt", "T\xE2\x82\xAC"}), "U+20AC");
+}
+
+TEST_F(CliTest, UnknownSubcommandFails) { EXPECT_NE(cllm({"no-such-command"}).exit_code, 0); }
 
 }  // namespace
 }  // namespace cllm::test

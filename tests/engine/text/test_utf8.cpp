@@ -35,6 +35,30 @@ TEST(Utf8, CompletePrefixHoldsBackUnfinishedCharacter) {
   EXPECT_EQ(complete_prefix_length("abc"), 3u);
 }
 
+TEST(Utf8, CompletePrefixDoesNotHoldBackBytesThatCanNeverFinish) {
+  EXPECT_EQ(complete_prefix_length("a\xFF"), 2u);          // never a lead byte
+  EXPECT_EQ(complete_prefix_length("a\xC0"), 2u);          // overlong lead
+  EXPECT_EQ(complete_prefix_length("a\xE0\x80"), 3u);      // E0 needs A0..BF next
+  EXPECT_EQ(complete_prefix_length("a\xED\xA0"), 3u);      // would be a surrogate
+  EXPECT_EQ(complete_prefix_length("a\xF4\x90"), 3u);      // would exceed U+10FFFF
+  EXPECT_EQ(complete_prefix_length("a\xF0\x9F\x98"), 1u);  // a valid start of an emoji
+  EXPECT_EQ(complete_prefix_length("\xC3\xA9\x80"), 3u);   // finished character + stray byte
+  EXPECT_EQ(complete_prefix_length(""), 0u);
+}
+
+TEST(Utf8, DecodeAtReadsOneSequence) {
+  const std::string text = "a\xC3\xA9\xF0\x9F\x98\x80\xE2\x82";
+  EXPECT_EQ(decode_at(text, 0).code_point, U'a');
+  EXPECT_EQ(decode_at(text, 0).length, 1u);
+  EXPECT_EQ(decode_at(text, 1).code_point, U'\u00E9');
+  EXPECT_EQ(decode_at(text, 1).length, 2u);
+  EXPECT_EQ(decode_at(text, 3).code_point, U'\U0001F600');
+  EXPECT_EQ(decode_at(text, 3).length, 4u);
+  EXPECT_EQ(decode_at(text, 2).length, 0u);   // continuation byte
+  EXPECT_EQ(decode_at(text, 7).length, 0u);   // truncated
+  EXPECT_EQ(decode_at(text, 99).length, 0u);  // past the end
+}
+
 TEST(Utf8, EncodeDecodeRoundTrip) {
   const std::u32string cps = {U'a', U'\u00E9', U'\u20AC', U'\U0001F600'};
   std::string text;

@@ -1,0 +1,105 @@
+// `cllm bench`: throughput of forward passes, KV-cache generation and training steps on this machine.
+
+#include <cstdio>
+
+#include "bench/benchmark.h"
+#include "commands.h"
+#include "common.h"
+#include "interrupt.h"
+#include "kernels/threading.h"
+#include "progress_line.h"
+
+namespace cllm::cli {
+namespace {
+
+struct BenchOptions {
+  std::string preset = "small";
+  std::optional<int> layers, heads, width, block;
+  int vocab = 65;
+  int batch = 12;
+  int repeats = 5;
+  int threads = 0;
+  bool no_reference = false;
+  bool json = false;
+};
+
+void run(const BenchOptions& o) {
+  bench::BenchSettings s;
+  s.model = model_preset(o.preset);
+  if (o.layers) s.model.n_layer = *o.layers;
+  if (o.heads) s.model.n_head = *o.heads;
+  if (o.width) s.model.n_embd = *o.width;
+  if (o.block) s.model.block_size = *o.block;
+  s.model.vocab_size = o.vocab;
+  s.batch = o.batch;
+  s.repeats = o.repeats;
+  s.threads = o.threads > 0 ? o.threads : kernels::default_num_threads();
+  s.reference = !o.no_reference;
+  install_interrupt_handler();
+  ProgressLine progress(1.0);
+  const auto report = bench::run_benchmarks(s, [&](const std::string& job, int run, int runs) {
+    if (!o.json) progress.update(run, runs, job);
+    return !interrupted();
+  });
+  progress.finish();
+  const auto* fast = report.job("train_step");
+  const auto* ref = report.job("reference");
+  const double speedup = fast && ref ? fast->tokens_per_second() / ref->tokens_per_second() : 0;
+  if (o.json) {
+    nlohmann::json jobs = nlohmann::json::array();
+    for (const auto& j : report.jobs)
+      jobs.push_back({{"name", j.name},
+                      {"description", j.description},
+                      {"median_seconds", j.median_seconds},
+                      {"seconds", j.seconds},
+                      {"tokens_per_second", j.tokens_per_second()},
+                      {"gflops", j.gflops()},
+                      {"share_of_peak", j.gflops() / report.peak.gflops}});
+    nlohmann::json out = {{"cpu", report.cpu},
+                          {"threads", s.threads},
+                          {"model", s.model.to_json()},
+                          {"parameters", s.model.parameter_count()},
+                          {"batch", s.batch},
+                          {"peak_gflops", report.peak.gflops},
+                          {"peak_isa", report.peak.isa},
+                          {"jobs", jobs},
+                          {"peak_rss_kb", report.peak_rss_kb}};
+    if (speedup > 0) out["train_step_speedup_over_reference"] = speedup;
+    print_json(out);
+    return;
+  }
+  const ModelConfig& c = s.model;
+  std::printf("model: %d layers, width %d, %d heads, block %d, vocab %d (%s parameters); batch %d; %d threads\n",
+              c.n_layer, c.n_embd, c.n_head, c.block_size, c.vocab_size, group_thousands(c.parameter_count()).c_str(),
+              s.batch, s.threads);
+  std::printf("cpu: %s; measured float32 peak %.1f GFLOP/s (%s, %d threads)\n\n", report.cpu.c_str(),
+              report.peak.gflops, report.peak.isa.c_str(), s.threads);
+  std::printf("%-11s %11s %13s %9s %7s  %s\n", "job", "median", "tokens/s", "GFLOP/s", "% peak", "what");
+  for (const auto& j : report.jobs)
+    std::printf("%-11s %9.2f ms %13s %9.1f %6.1f%%  %s (%zu runs)\n", j.name.c_str(), j.median_seconds * 1e3,
+                group_thousands(j.tokens_per_second()).c_str(), j.gflops(), 100 * j.gflops() / report.peak.gflops,
+                j.description.c_str(), j.seconds.size());
+  if (speedup > 0) std::printf("\ntraining tokens/s of the fast path: %.1fx the reference path's\n", speedup);
+  std::printf("peak RSS: %.1f MB\n", report.peak_rss_kb / 1024.0);
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App* cmd = app.add_subcommand("bench", "measure tokens/s and GFLOP/s of inference, generation and training");
+  cmd->add_option("--preset", o->preset, "model size: tiny or small")->capture_default_str();
+  cmd->add_option("--layers", o->layers, "override the preset's layers");
+  cmd->add_option("--heads", o->heads, "override the preset's heads");
+  cmd->add_option("--width", o->width, "override the preset's width");
+  cmd->add_option("--block", o->block, "override the preset's block size");
+  cmd->add_option("--vocab", o->vocab, "vocabulary size")->capture_default_str();
+  cmd->add_option("--batch", o->batch, "sequences per batch")->capture_default_str();
+  cmd->add_option("--repeats", o->repeats, "timed runs per job (the median is reported)")->capture_default_str();
+  add_threads_option(*cmd, o->threads);
+  cmd->add_flag("--no-reference", o->no_reference, "skip the (slow) reference-path baseline");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace cllm::cli

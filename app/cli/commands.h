@@ -1,0 +1,14 @@
+#pragma once
+// Each `cllm` subcommand registers its options and its action on the root CLI11 app.
+
+#include <CLI/CLI.hpp>
+
+namespace cllm::cli {
+
+void add_train_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+
+}  // namespace cllm::cli

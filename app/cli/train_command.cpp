@@ -1,0 +1,215 @@
+// `cllm train`: train a new model, or continue one, on a corpus (the built-in one by default).
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "commands.h"
+#include "common.h"
+#include "interrupt.h"
+#include "progress_line.h"
+#include "session/training_session.h"
+#include "util/error.h"
+
+namespace cllm::cli {
+namespace {
+
+struct TrainOptions {
+  std::string corpus;
+  TokenizerSpec tokenizer;
+  std::string preset = "small";
+  std::optional<int> layers, heads, width, block;
+  std::string positional = "learned";
+  TrainConfig train;
+  std::optional<int> steps;  // separate so --resume can extend a run
+  bool no_clip = false;
+  std::string out = kDefaultCheckpoint;
+  std::string resume;
+  std::string metrics;
+  int threads = 0;
+  bool json = false;
+};
+
+// "run.safetensors" -> "run.best.safetensors"
+std::filesystem::path best_path(const std::filesystem::path& out) {
+  std::filesystem::path p = out;
+  const std::string ext = p.extension().string();
+  p.replace_extension();
+  return p.string() + ".best" + (ext.empty() ? ".safetensors" : ext);
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string sci(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2e", v);
+  return buf;
+}
+
+void run(const TrainOptions& o) {
+  apply_threads(o.threads);
+  const Corpus corpus = load_corpus_or_builtin(o.corpus);
+  std::unique_ptr<TrainingSession> session;
+  if (!o.resume.empty()) {
+    session = TrainingSession::resume(o.resume, corpus);
+    if (o.steps) session->trainer().set_total_steps(*o.steps);
+  } else {
+    TrainingSession::NewRun run;
+    run.tokenizer = o.tokenizer;
+    run.model = model_preset(o.preset);
+    if (o.layers) run.model.n_layer = *o.layers;
+    if (o.heads) run.model.n_head = *o.heads;
+    if (o.width) run.model.n_embd = *o.width;
+    if (o.block) run.model.block_size = *o.block;
+    run.model.positional = o.positional;
+    run.train = o.train;
+    if (o.steps) run.train.steps = *o.steps;
+    if (o.no_clip) run.train.grad_clip = 0.0;
+    session = TrainingSession::start(corpus, run);
+  }
+  Trainer& trainer = session->trainer();
+  const ModelConfig& mc = session->model().config();
+  const TrainConfig& tc = trainer.config();
+  const std::filesystem::path out = o.out, best = best_path(out);
+  // Fail before training, not after, when the checkpoint folder does not exist.
+  const std::filesystem::path folder = out.parent_path().empty() ? "." : out.parent_path();
+  require(std::filesystem::is_directory(folder), "cannot save '" + out.string() + "': folder '" + folder.string() +
+                                                     "' does not exist");
+
+  std::ofstream metrics;
+  if (!o.metrics.empty()) {
+    metrics.open(o.metrics, std::ios::app);
+    require(metrics.good(), "cannot open metrics file '" + o.metrics + "' for writing");
+  }
+  auto record = [&](const nlohmann::json& j) {
+    if (o.json) print_json(j);
+    if (metrics.is_open()) metrics << j.dump() << std::endl;
+  };
+
+  const std::string summary =
+      "corpus " + corpus.name + ": " + group_thousands(corpus.text.size()) + " bytes, " +
+      group_thousands(session->train_token_count()) + " training / " +
+      group_thousands(session->validation_token_count()) + " validation tokens (" + session->tokenizer().kind() +
+      " tokenizer, vocabulary " + std::to_string(mc.vocab_size) + ")\nmodel: " + std::to_string(mc.n_layer) +
+      " layers, " + std::to_string(mc.n_head) + " heads, width " + std::to_string(mc.n_embd) + ", block " +
+      std::to_string(mc.block_size) + ", " + mc.positional + " positions, " + group_thousands(mc.parameter_count()) +
+      " parameters\ntraining: steps " + std::to_string(trainer.steps_done()) + " -> " + std::to_string(tc.steps) +
+      ", batch " + std::to_string(tc.batch_size) + " x " + std::to_string(tc.grad_accum) + ", lr " + sci(tc.lr) +
+      " -> " + sci(tc.min_lr) + " (" + tc.schedule + ", warmup " + std::to_string(tc.warmup_steps) + "), clip " +
+      (tc.grad_clip > 0 ? fixed(tc.grad_clip, 2) : "off") + "\ncheckpoints: latest " + out.string() + ", best " +
+      best.string() + " (at every evaluation and at the end)";
+  if (!o.json) std::fprintf(stderr, "%s\n", summary.c_str());
+  record({{"event", "start"},
+          {"corpus", corpus.name},
+          {"model", mc.to_json()},
+          {"train", tc.to_json()},
+          {"parameters", mc.parameter_count()},
+          {"train_tokens", session->train_token_count()},
+          {"validation_tokens", session->validation_token_count()}});
+
+  install_interrupt_handler();
+  ProgressLine progress;
+  const auto wall_start = std::chrono::steady_clock::now();
+  double step_seconds = 0, recent_loss = NAN;
+  int64_t tokens = 0;
+  const int first_step = trainer.steps_done();
+  TrainingObserver observer;
+  observer.stop_requested = [] { return interrupted(); };
+  observer.on_step = [&](const StepStats& s) {
+    step_seconds += s.seconds;
+    tokens += s.tokens;
+    recent_loss = std::isnan(recent_loss) ? s.loss : 0.9 * recent_loss + 0.1 * s.loss;
+    const double rate = tokens / step_seconds;
+    record({{"event", "step"}, {"step", s.step}, {"loss", s.loss}, {"lr", s.lr}, {"grad_norm", s.grad_norm},
+            {"clipped", s.clipped}, {"seconds", s.seconds}, {"tokens_per_second", s.tokens / s.seconds}});
+    if (!o.json)
+      progress.update(s.step, tc.steps,
+                      "loss " + fixed(recent_loss, 4) + "  lr " + sci(s.lr) + "  |g| " + fixed(s.grad_norm, 2) + "  " +
+                          group_thousands(rate) + " tok/s");
+  };
+  observer.on_eval = [&](const EvalResult& r) {
+    const bool is_best = session->record_evaluation(r);
+    session->save(out);
+    if (is_best) session->save(best);
+    record({{"event", "eval"}, {"step", r.step}, {"validation_loss", r.loss}, {"perplexity", r.perplexity},
+            {"tokens", r.tokens}, {"seconds", r.seconds}, {"best", is_best}});
+    if (!o.json)
+      progress.message("step " + std::to_string(r.step) + ": validation loss " + fixed(r.loss, 4) + " (perplexity " +
+                       fixed(r.perplexity, 2) + ")" + (is_best ? "  best, saved" : "  saved"));
+  };
+  run_training(trainer, observer);
+  progress.finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const int steps_run = trainer.steps_done() - first_step;
+  const double rate = step_seconds > 0 ? tokens / step_seconds : 0;
+  record({{"event", "done"},
+          {"steps", trainer.steps_done()},
+          {"steps_run", steps_run},
+          {"interrupted", interrupted()},
+          {"best_validation_loss", session->best_validation_loss()},
+          {"wall_seconds", wall},
+          {"training_seconds", step_seconds},
+          {"training_tokens_per_second", rate},
+          {"checkpoint", out.string()}});
+  if (!o.json)
+    std::fprintf(stderr, "%s %d steps in %s (%s training tokens/s); best validation loss %s; checkpoint %s\n",
+                 interrupted() ? "interrupted after" : "done:", steps_run, ProgressLine::format_duration(wall).c_str(),
+                 group_thousands(rate).c_str(), fixed(session->best_validation_loss(), 4).c_str(), out.string().c_str());
+  if (interrupted()) std::exit(130);
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto o = std::make_shared<TrainOptions>();
+  CLI::App* cmd = app.add_subcommand("train", "train a model on a corpus (the built-in one by default)");
+  cmd->add_option("corpus", o->corpus, "a .txt file or a folder of .txt files (default: the built-in corpus)");
+  auto* resume = cmd->add_option("--resume", o->resume, "continue the run saved in this checkpoint (same corpus)");
+  auto model_option = [&](CLI::Option* opt) { opt->excludes(resume); };
+  model_option(cmd->add_option("--tokenizer", o->tokenizer.kind, "char, byte, word or bpe")->capture_default_str());
+  model_option(cmd->add_option("--vocab-size", o->tokenizer.vocab_size, "bpe: vocabulary size; word: maximum (0 = all)"));
+  model_option(cmd->add_option("--min-frequency", o->tokenizer.min_frequency, "word: rarer words become <unk>"));
+  model_option(cmd->add_option("--preset", o->preset, "tiny (64 wide, 2 layers) or small (128 wide, 4 layers)")
+                   ->capture_default_str());
+  model_option(cmd->add_option("--layers", o->layers, "transformer blocks (overrides the preset)"));
+  model_option(cmd->add_option("--heads", o->heads, "attention heads (must divide the width)"));
+  model_option(cmd->add_option("--width", o->width, "channels (embedding size)"));
+  model_option(cmd->add_option("--block", o->block, "context length in tokens (default 64)"));
+  model_option(cmd->add_option("--positional", o->positional, "learned, sinusoidal or none")->capture_default_str());
+  TrainConfig& t = o->train;
+  cmd->add_option("--steps", o->steps, "optimizer steps (with --resume: the new total; default 2000)");
+  model_option(cmd->add_option("--batch", t.batch_size, "sequences per micro-batch")->capture_default_str());
+  model_option(cmd->add_option("--lr", t.lr, "peak learning rate")->capture_default_str());
+  model_option(cmd->add_option("--min-lr", t.min_lr, "learning rate at the end of the cosine decay")->capture_default_str());
+  model_option(cmd->add_option("--warmup", t.warmup_steps, "linear warmup steps")->capture_default_str());
+  model_option(cmd->add_option("--schedule", t.schedule, "cosine or constant")->capture_default_str());
+  model_option(cmd->add_option("--weight-decay", t.weight_decay, "AdamW decoupled weight decay")->capture_default_str());
+  model_option(cmd->add_option("--beta1", t.beta1, "AdamW beta1")->capture_default_str());
+  model_option(cmd->add_option("--beta2", t.beta2, "AdamW beta2")->capture_default_str());
+  model_option(cmd->add_option("--eps", t.eps, "AdamW epsilon")->capture_default_str());
+  model_option(cmd->add_option("--clip", t.grad_clip, "clip the global gradient norm to this (0 = off)")->capture_default_str());
+  model_option(cmd->add_flag("--no-clip", o->no_clip, "turn gradient clipping off"));
+  model_option(cmd->add_option("--grad-accum", t.grad_accum, "micro-batches per optimizer step")->capture_default_str());
+  model_option(cmd->add_option("--eval-interval", t.eval_interval, "steps between evaluations (0 = at the end)")
+                   ->capture_default_str());
+  model_option(cmd->add_option("--eval-batches", t.eval_batches, "validation batches per evaluation (0 = all)")
+                   ->capture_default_str());
+  model_option(cmd->add_option("--seed", t.seed, "initialisation and data order")->capture_default_str());
+  model_option(cmd->add_option("--val-fraction", t.validation_fraction, "last part of the corpus held out")
+                   ->capture_default_str());
+  cmd->add_option("--out", o->out, "checkpoint to write (the best one goes beside it as *.best.safetensors)")
+      ->capture_default_str();
+  cmd->add_option("--metrics", o->metrics, "append every step and evaluation as JSON lines to this file");
+  add_threads_option(*cmd, o->threads);
+  cmd->add_flag("--json", o->json, "print JSON lines (start, step, eval, done) on stdout instead of progress");
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace cllm::cli

@@ -1,0 +1,124 @@
+#include "bench/benchmark.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include "bench/flops.h"
+#include "generate/generator.h"
+#include "kernels/threading.h"
+#include "model/gpt.h"
+#include "model/reference_gpt.h"
+#include "text/tokenizer.h"
+#include "text/utf8.h"
+#include "train/trainer.h"
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace cllm::bench {
+namespace {
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+template <typename Fn>
+JobResult time_job(const std::string& name, const std::string& description, int repeats, double tokens, double flops,
+                   const std::function<bool(const std::string&, int, int)>& progress, Fn&& fn) {
+  JobResult r{name, description, {}, 0, tokens, flops};
+  fn();  // warm-up: caches, page faults, thread start-up
+  for (int i = 0; i < repeats; ++i) {
+    if (progress && !progress(name, i, repeats)) throw Error("benchmark cancelled");
+    const auto t0 = std::chrono::steady_clock::now();
+    fn();
+    r.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::vector<double> sorted = r.seconds;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t n = sorted.size();
+  r.median_seconds = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  return r;
+}
+
+}  // namespace
+
+const JobResult* BenchReport::job(const std::string& name) const {
+  for (const auto& j : jobs)
+    if (j.name == name) return &j;
+  return nullptr;
+}
+
+BenchReport run_benchmarks(const BenchSettings& s, const std::function<bool(const std::string&, int, int)>& progress) {
+  s.model.validate();
+  require(s.batch >= 1, "batch must be at least 1");
+  require(s.repeats >= 1 && s.repeats <= 1000, "repeats must be between 1 and 1000");
+  kernels::set_num_threads(s.threads);
+  BenchReport report;
+  report.settings = s;
+  report.cpu = cpu_model();
+  report.peak = measure_peak_flops(s.threads);
+
+  const ModelConfig& c = s.model;
+  const int B = s.batch, T = c.block_size, V = c.vocab_size;
+  Rng rng(42);
+  Gpt model(c);
+  model.initialize(rng);
+  std::vector<int32_t> data(std::max(100000, 4 * B * T));
+  for (auto& t : data) t = static_cast<int32_t>(rng.below(V));
+  const double seq_flops = forward_flops_per_sequence(c, T);
+
+  report.jobs.push_back(time_job("forward", "full forward pass with loss, batch " + std::to_string(B) + " x " +
+                                                std::to_string(T),
+                                 s.repeats, double(B) * T, B * seq_flops, progress,
+                                 [&] { model.forward(data.data(), data.data() + 1, B, T); }));
+
+  // Greedy generation of one block from a one-token prompt through the real generator (sampler and
+  // streaming text included). A char tokenizer over V distinct characters decodes every id.
+  std::string alphabet;
+  for (int i = 0; i < V; ++i) alphabet += utf8::encode(0x100 + i);
+  const auto tokenizer = train_tokenizer(TokenizerSpec{"char", 0, 1}, alphabet);
+  GenerationSettings g;
+  g.sampling.temperature = 0;
+  g.max_tokens = T - 1;
+  g.top_alternatives = 0;
+  const std::vector<int32_t> prompt = {data[0]};
+  // The i-th forward pass attends to i + 1 positions: the prompt's, then one per new token but the last.
+  double gen_flops = 0;
+  for (int i = 0; i < g.max_tokens; ++i) gen_flops += forward_flops_per_token(c, i + 1);
+  report.jobs.push_back(time_job("generate", "KV-cache generation, batch 1, " + std::to_string(g.max_tokens) + " tokens",
+                                 s.repeats, g.max_tokens, gen_flops, progress,
+                                 [&] { generate(model, *tokenizer, prompt, g); }));
+
+  TrainConfig tc;
+  tc.batch_size = B;
+  tc.steps = 1 << 30;
+  tc.eval_batches = 1;
+  Trainer trainer(model, tc, data, std::span<const int32_t>(data).first(2 * T + 2));
+  report.jobs.push_back(time_job("train_step",
+                                 "forward + backward + AdamW, batch " + std::to_string(B) + " x " + std::to_string(T),
+                                 s.repeats, double(B) * T, 3 * B * seq_flops, progress, [&] { trainer.step(); }));
+
+  if (s.reference) {
+    ReferenceGpt<float> ref(c);
+    ref.params.assign(model.parameters().begin(), model.parameters().end());
+    const std::vector<int32_t> x(data.begin(), data.begin() + T), y(data.begin() + 1, data.begin() + T + 1);
+    const int runs = std::max(1, std::min(s.repeats, 3));
+    report.jobs.push_back(time_job("reference", "reference path (float) forward + backward, batch 1 x " + std::to_string(T),
+                                   runs, T, 3 * seq_flops, progress, [&] {
+                                     ref.forward(x, y, 1, T);
+                                     ref.backward();
+                                   }));
+  }
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  report.peak_rss_kb = usage.ru_maxrss;
+  return report;
+}
+
+}  // namespace cllm::bench

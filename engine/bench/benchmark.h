@@ -1,0 +1,52 @@
+#pragma once
+// `cllm bench`: honest throughput of the jobs a user runs, on synthetic tokens.
+//   forward      full forward passes (with loss) over batch x block tokens: inference tokens/s
+//   generate     KV-cache generation, batch 1, greedy, one block: new tokens/s
+//   train_step   forward + backward + clipping + AdamW on batch x block tokens: training tokens/s
+//   reference    the plain reference path (float) forward + backward on one sequence: the baseline the
+//                fast path is compared with in the same run
+// Each job is timed `repeats` times after a warm-up run; the median is reported, with achieved model
+// GFLOP/s (bench/flops.h) as a share of the host's measured FMA peak. Peak RSS is the process's.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bench/peak_flops.h"
+#include "model/model_config.h"
+
+namespace cllm::bench {
+
+struct BenchSettings {
+  ModelConfig model;     // vocab_size must be set
+  int batch = 12;
+  int repeats = 5;
+  int threads = 1;
+  bool reference = true;  // include the reference baseline (slow: seconds per run)
+};
+
+struct JobResult {
+  std::string name;
+  std::string description;
+  std::vector<double> seconds;  // every timed run
+  double median_seconds = 0;
+  double tokens_per_run = 0;
+  double flops_per_run = 0;
+  double tokens_per_second() const { return tokens_per_run / median_seconds; }
+  double gflops() const { return flops_per_run / median_seconds / 1e9; }
+};
+
+struct BenchReport {
+  BenchSettings settings;
+  PeakFlops peak;
+  std::vector<JobResult> jobs;
+  long peak_rss_kb = 0;
+  std::string cpu;  // model name from /proc/cpuinfo
+  const JobResult* job(const std::string& name) const;
+};
+
+// progress(job name, run index, runs) before each timed run; return false to cancel (throws cllm::Error).
+BenchReport run_benchmarks(const BenchSettings& settings,
+                           const std::function<bool(const std::string&, int, int)>& progress = {});
+
+}  // namespace cllm::bench

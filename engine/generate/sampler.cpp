@@ -1,0 +1,120 @@
+#include "generate/sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <unordered_set>
+
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace cllm {
+
+void SamplingSettings::validate() const {
+  require(std::isfinite(temperature) && temperature >= 0 && temperature <= 100,
+          "temperature must be between 0 and 100, got " + format_number(temperature));
+  require(top_k >= 0, "top-k must be >= 0 (0 turns it off), got " + std::to_string(top_k));
+  require(std::isfinite(top_p) && top_p > 0 && top_p <= 1, "top-p must be in (0, 1], got " + format_number(top_p));
+  require(std::isfinite(min_p) && min_p >= 0 && min_p <= 1, "min-p must be in [0, 1], got " + format_number(min_p));
+  require(std::isfinite(repetition_penalty) && repetition_penalty > 0 && repetition_penalty <= 100,
+          "repetition penalty must be in (0, 100], got " + format_number(repetition_penalty));
+  require(repetition_window >= 0, "repetition window must be >= 0, got " + std::to_string(repetition_window));
+}
+
+nlohmann::json SamplingSettings::to_json() const {
+  return {{"temperature", temperature}, {"top_k", top_k}, {"top_p", top_p}, {"min_p", min_p},
+          {"repetition_penalty", repetition_penalty}, {"repetition_window", repetition_window}};
+}
+
+std::vector<double> softmax(std::span<const float> logits) {
+  const double maxval = *std::max_element(logits.begin(), logits.end());
+  std::vector<double> p(logits.size());
+  double sum = 0.0;
+  for (size_t i = 0; i < logits.size(); ++i) sum += p[i] = std::exp(double(logits[i]) - maxval);
+  for (double& x : p) x /= sum;
+  return p;
+}
+
+std::vector<TokenProbability> top_tokens(const std::vector<double>& probs, int n) {
+  std::vector<int32_t> ids(probs.size());
+  std::iota(ids.begin(), ids.end(), 0);
+  n = std::min<int>(n, static_cast<int>(ids.size()));
+  std::partial_sort(ids.begin(), ids.begin() + n, ids.end(),
+                    [&](int32_t a, int32_t b) { return probs[a] > probs[b] || (probs[a] == probs[b] && a < b); });
+  std::vector<TokenProbability> out;
+  for (int i = 0; i < n; ++i) out.push_back({ids[i], static_cast<float>(probs[ids[i]])});
+  return out;
+}
+
+SampledToken sample_token(std::span<const float> logits, std::span<const int32_t> recent, const SamplingSettings& s,
+                          Rng& rng, int n_top) {
+  const int V = static_cast<int>(logits.size());
+  const std::vector<double> model_probs = softmax(logits);
+  SampledToken out;
+  out.top = top_tokens(model_probs, n_top);
+
+  // 1. repetition penalty on the raw logits
+  std::vector<double> z(logits.begin(), logits.end());
+  if (s.repetition_penalty != 1.0 && s.repetition_window > 0) {
+    const size_t from = recent.size() > size_t(s.repetition_window) ? recent.size() - s.repetition_window : 0;
+    std::unordered_set<int32_t> seen(recent.begin() + from, recent.end());
+    for (int32_t id : seen)
+      if (id >= 0 && id < V) z[id] = z[id] > 0 ? z[id] / s.repetition_penalty : z[id] * s.repetition_penalty;
+  }
+  // Candidates sorted by penalised logit, best first (ties by id, so draws are reproducible).
+  std::vector<int32_t> cand(V);
+  std::iota(cand.begin(), cand.end(), 0);
+  std::stable_sort(cand.begin(), cand.end(), [&](int32_t a, int32_t b) { return z[a] > z[b]; });
+  if (s.temperature == 0.0) {
+    out.id = cand[0];
+    out.probability = static_cast<float>(model_probs[out.id]);
+    out.sampling_probability = 1.0f;
+    return out;
+  }
+  auto probs_of = [&](size_t n, double temperature) {
+    std::vector<double> p(n);
+    double sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += p[i] = std::exp((z[cand[i]] - z[cand[0]]) / temperature);
+    for (double& x : p) x /= sum;
+    return p;
+  };
+  size_t keep = cand.size();
+  // 2. top-k
+  if (s.top_k > 0) keep = std::min<size_t>(keep, s.top_k);
+  // 3. top-p: the smallest prefix whose probability reaches top_p
+  if (s.top_p < 1.0) {
+    const auto p = probs_of(keep, 1.0);
+    double cum = 0;
+    size_t n = 0;
+    while (n < keep) {
+      cum += p[n++];
+      if (cum >= s.top_p) break;
+    }
+    keep = n;
+  }
+  // 4. min-p: drop tokens below min_p times the most likely one
+  if (s.min_p > 0.0) {
+    const auto p = probs_of(keep, 1.0);
+    size_t n = 1;
+    while (n < keep && p[n] >= s.min_p * p[0]) ++n;
+    keep = n;
+  }
+  // 5. temperature, then draw
+  const auto p = probs_of(keep, s.temperature);
+  double u = rng.uniform();
+  size_t pick = keep - 1;
+  for (size_t i = 0; i < keep; ++i) {
+    if (u < p[i]) {
+      pick = i;
+      break;
+    }
+    u -= p[i];
+  }
+  out.id = cand[pick];
+  out.probability = static_cast<float>(model_probs[out.id]);
+  out.sampling_probability = static_cast<float>(p[pick]);
+  return out;
+}
+
+}  // namespace cllm

@@ -1,0 +1,41 @@
+#include "train/adamw.h"
+
+#include <cmath>
+
+#include "kernels/parallel.h"
+#include "model/parameter_layout.h"
+
+namespace cllm {
+
+AdamW::AdamW(const ParameterLayout& layout, const AdamWSettings& settings)
+    : settings_(settings), m_(layout.total(), 0.0f), v_(layout.total(), 0.0f), decay_(layout.total(), 0) {
+  for (const auto& t : layout.tensors())
+    if (t.decay) std::fill(decay_.begin() + t.offset, decay_.begin() + t.offset + t.size, 1);
+}
+
+void AdamW::update(std::span<float> params, std::span<const float> grads, float lr, int64_t step) {
+  const float b1 = static_cast<float>(settings_.beta1), b2 = static_cast<float>(settings_.beta2);
+  const float eps = static_cast<float>(settings_.eps);
+  const float decay_factor = 1.0f - lr * static_cast<float>(settings_.weight_decay);
+  // Bias corrections folded into the step size, as PyTorch does.
+  const double correction1 = 1.0 - std::pow(settings_.beta1, static_cast<double>(step));
+  const double correction2 = 1.0 - std::pow(settings_.beta2, static_cast<double>(step));
+  const float step_size = static_cast<float>(lr / correction1);
+  const float inv_sqrt_c2 = static_cast<float>(1.0 / std::sqrt(correction2));
+  float* p = params.data();
+  const float* g = grads.data();
+  float* m = m_.data();
+  float* v = v_.data();
+  const uint8_t* decay = decay_.data();
+  kernels::parallel_chunks(static_cast<long>(params.size()), 8, [&](long begin, long end) {
+    for (long i = begin; i < end; ++i) {
+      m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+      v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+      const float denom = std::sqrt(v[i]) * inv_sqrt_c2 + eps;
+      const float decayed = decay[i] ? p[i] * decay_factor : p[i];
+      p[i] = decayed - step_size * m[i] / denom;
+    }
+  });
+}
+
+}  // namespace cllm

@@ -1,0 +1,103 @@
+#include "train/train_config.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "util/error.h"
+
+namespace cllm {
+namespace {
+
+void require_int(int v, int lo, int hi, const std::string& what) {
+  require(v >= lo && v <= hi, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
+                                  std::to_string(v));
+}
+
+void require_real(double v, double lo, double hi, bool lo_open, const std::string& what) {
+  const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+  require(ok, what + " must be " + (lo_open ? "> " : ">= ") + format_number(lo) + " and <= " + format_number(hi) + ", got " + format_number(v));
+}
+
+}  // namespace
+
+void TrainConfig::validate() const {
+  require_int(batch_size, 1, 1 << 16, "batch size");
+  require_int(steps, 0, 1 << 30, "step count");
+  require_real(lr, 0.0, 10.0, true, "learning rate");
+  require_real(min_lr, 0.0, lr, false, "minimum learning rate");
+  require_int(warmup_steps, 0, 1 << 30, "warmup steps");
+  require(schedule == "cosine" || schedule == "constant",
+          "learning-rate schedule must be 'cosine' or 'constant', got '" + schedule + "'");
+  require_real(weight_decay, 0.0, 10.0, false, "weight decay");
+  require_real(beta1, 0.0, 1.0, false, "beta1");
+  require(beta1 < 1.0, "beta1 must be < 1, got " + format_number(beta1));
+  require_real(beta2, 0.0, 1.0, false, "beta2");
+  require(beta2 < 1.0, "beta2 must be < 1, got " + format_number(beta2));
+  require_real(eps, 0.0, 1.0, true, "epsilon");
+  require_real(grad_clip, 0.0, 1e9, false, "gradient clip");
+  require_int(grad_accum, 1, 1 << 16, "gradient accumulation");
+  require_int(eval_interval, 0, 1 << 30, "evaluation interval");
+  require_int(eval_batches, 0, 1 << 20, "evaluation batches");
+  require_real(validation_fraction, 0.0, 0.5, true, "validation fraction");
+}
+
+LrSchedule TrainConfig::lr_schedule() const {
+  return LrSchedule{lr, min_lr, warmup_steps, steps, schedule == "cosine"};
+}
+
+AdamWSettings TrainConfig::adamw() const { return AdamWSettings{beta1, beta2, eps, weight_decay}; }
+
+nlohmann::json TrainConfig::to_json() const {
+  return {{"batch_size", batch_size},       {"steps", steps},
+          {"lr", lr},                       {"min_lr", min_lr},
+          {"warmup_steps", warmup_steps},   {"schedule", schedule},
+          {"weight_decay", weight_decay},   {"beta1", beta1},
+          {"beta2", beta2},                 {"eps", eps},
+          {"grad_clip", grad_clip},         {"grad_accum", grad_accum},
+          {"eval_interval", eval_interval}, {"eval_batches", eval_batches},
+          {"seed", seed},                   {"validation_fraction", validation_fraction}};
+}
+
+TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
+  require(j.is_object(), "training config must be a JSON object");
+  auto field = [&](const char* key) -> const nlohmann::json& {
+    require(j.contains(key), std::string("training config field '") + key + "' is missing");
+    return j[key];
+  };
+  auto get_int = [&](const char* key) {
+    const auto& v = field(key);
+    require(v.is_number_integer(), std::string("training config field '") + key + "' is not an integer");
+    const auto x = v.get<int64_t>();
+    require(x >= INT32_MIN && x <= INT32_MAX, std::string("training config field '") + key + "' is out of range");
+    return static_cast<int>(x);
+  };
+  auto get_real = [&](const char* key) {
+    const auto& v = field(key);
+    require(v.is_number(), std::string("training config field '") + key + "' is not a number");
+    return v.get<double>();
+  };
+  TrainConfig c;
+  c.batch_size = get_int("batch_size");
+  c.steps = get_int("steps");
+  c.lr = get_real("lr");
+  c.min_lr = get_real("min_lr");
+  c.warmup_steps = get_int("warmup_steps");
+  require(field("schedule").is_string(), "training config field 'schedule' is not a string");
+  c.schedule = j["schedule"].get<std::string>();
+  c.weight_decay = get_real("weight_decay");
+  c.beta1 = get_real("beta1");
+  c.beta2 = get_real("beta2");
+  c.eps = get_real("eps");
+  c.grad_clip = get_real("grad_clip");
+  c.grad_accum = get_int("grad_accum");
+  c.eval_interval = get_int("eval_interval");
+  c.eval_batches = get_int("eval_batches");
+  require(field("seed").is_number_unsigned() || field("seed").is_number_integer(),
+          "training config field 'seed' is not an integer");
+  c.seed = j["seed"].get<uint64_t>();
+  c.validation_fraction = get_real("validation_fraction");
+  c.validate();
+  return c;
+}
+
+}  // namespace cllm

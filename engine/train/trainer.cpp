@@ -1,0 +1,110 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "model/gpt.h"
+#include "train/gradient_norm.h"
+#include "util/error.h"
+
+namespace cllm {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Trainer::Trainer(Gpt& model, const TrainConfig& config, std::span<const int32_t> train_tokens,
+                 std::span<const int32_t> validation_tokens)
+    : model_(model),
+      config_(validated(config)),
+      train_(train_tokens),
+      validation_(validation_tokens),
+      optimizer_(model.layout(), config.adamw()),
+      rng_(config.seed) {
+  const int T = model.config().block_size;
+  eval_batches_ = evaluation_batches(validation_, config_.batch_size, T, config_.eval_batches, "validation");
+  // Fail now, not at the first step, when the training split cannot hold one window.
+  Rng probe(0);
+  sample_batch(train_, 1, T, probe, batch_, "training");
+}
+
+void Trainer::set_total_steps(int steps) {
+  TrainConfig c = config_;
+  c.steps = steps;
+  c.validate();
+  config_ = c;
+}
+
+StepStats Trainer::step() {
+  const auto start = std::chrono::steady_clock::now();
+  const int B = config_.batch_size, T = model_.config().block_size;
+  model_.zero_gradients();
+  double loss_sum = 0.0;
+  for (int micro = 0; micro < config_.grad_accum; ++micro) {
+    sample_batch(train_, B, T, rng_, batch_, "training");
+    const float loss = model_.forward(batch_.inputs.data(), batch_.targets.data(), B, T);
+    require(std::isfinite(loss), "training diverged at step " + std::to_string(steps_done_ + 1) + ": the loss is " +
+                                     format_number(loss) + " (learning rate " + format_number(config_.lr_schedule().at(steps_done_)) +
+                                     "); lower the learning rate or turn gradient clipping on");
+    model_.backward(1.0f / static_cast<float>(config_.grad_accum));
+    loss_sum += loss;
+  }
+  StepStats s;
+  s.grad_norm = gradient_norm(model_.gradients());
+  require(std::isfinite(s.grad_norm), "training diverged at step " + std::to_string(steps_done_ + 1) +
+                                          ": the gradient norm is " + format_number(s.grad_norm) +
+                                          "; lower the learning rate or turn gradient clipping on");
+  s.clipped = clip_gradients(model_.gradients(), s.grad_norm, config_.grad_clip) != 1.0;
+  s.lr = config_.lr_schedule().at(steps_done_);
+  optimizer_.update(model_.parameters(), model_.gradients(), static_cast<float>(s.lr), steps_done_ + 1);
+  ++steps_done_;
+  s.step = steps_done_;
+  s.loss = loss_sum / config_.grad_accum;
+  s.tokens = config_.tokens_per_step(T);
+  s.seconds = seconds_since(start);
+  return s;
+}
+
+EvalResult Trainer::evaluate() {
+  const auto start = std::chrono::steady_clock::now();
+  double total = 0.0;
+  int64_t count = 0;
+  for (const Batch& b : eval_batches_) {
+    model_.forward(b.inputs.data(), b.targets.data(), b.batch_size, b.block_size);
+    for (float l : model_.token_losses()) total += l;
+    count += static_cast<int64_t>(b.batch_size) * b.block_size;
+  }
+  EvalResult r;
+  r.step = steps_done_;
+  r.loss = total / static_cast<double>(count);
+  r.perplexity = std::exp(r.loss);
+  r.tokens = count;
+  r.seconds = seconds_since(start);
+  return r;
+}
+
+EvalResult run_training(Trainer& trainer, const TrainingObserver& observer) {
+  const int interval = trainer.config().eval_interval;
+  EvalResult last;
+  bool evaluated_last_step = false;
+  while (!trainer.finished()) {
+    if (observer.stop_requested && observer.stop_requested()) break;
+    const StepStats s = trainer.step();
+    if (observer.on_step) observer.on_step(s);
+    evaluated_last_step = interval > 0 && s.step % interval == 0;
+    if (evaluated_last_step) {
+      last = trainer.evaluate();
+      if (observer.on_eval) observer.on_eval(last);
+    }
+  }
+  if (!evaluated_last_step) {
+    last = trainer.evaluate();
+    if (observer.on_eval) observer.on_eval(last);
+  }
+  return last;
+}
+
+}  // namespace cllm

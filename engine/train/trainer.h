@@ -1,0 +1,89 @@
+#pragma once
+// Drives optimisation of one model on one tokenised corpus: micro-batches, gradient accumulation,
+// clipping, AdamW, the learning-rate schedule, and evaluation on fixed validation batches.
+//
+// Single-threaded from the caller's view (the ops use the engine's OpenMP threads); the GUI calls it
+// from its worker thread. Everything that decides the future of a run (parameters, optimizer moments,
+// step count, data RNG) is reachable for checkpoints, so a restored run continues bit-identically.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "data/dataset.h"
+#include "train/adamw.h"
+#include "train/train_config.h"
+#include "util/rng.h"
+
+namespace cllm {
+
+class Gpt;
+
+struct StepStats {
+  int step = 0;             // optimizer steps done, counting this one
+  double loss = 0;          // mean training loss over the step's micro-batches
+  double lr = 0;
+  double grad_norm = 0;     // before clipping
+  bool clipped = false;
+  double seconds = 0;       // wall time of this step
+  int64_t tokens = 0;       // tokens processed by this step
+};
+
+struct EvalResult {
+  int step = 0;
+  double loss = 0;          // mean per-token validation cross-entropy (nats)
+  double perplexity = 0;    // exp(loss)
+  int64_t tokens = 0;       // tokens evaluated
+  double seconds = 0;
+};
+
+class Trainer {
+ public:
+  // The token spans must outlive the trainer. Throws cllm::Error if a split is too short for one window
+  // of block_size + 1 tokens, or the config is invalid.
+  Trainer(Gpt& model, const TrainConfig& config, std::span<const int32_t> train_tokens,
+          std::span<const int32_t> validation_tokens);
+
+  // One optimizer step. Throws cllm::Error, before changing any parameter, when the loss or the gradient
+  // norm is not finite (a diverged run keeps its last good weights).
+  StepStats step();
+  // Mean loss over the fixed validation batches (the same batches every time).
+  EvalResult evaluate();
+
+  int steps_done() const { return steps_done_; }
+  bool finished() const { return steps_done_ >= config_.steps; }
+  const TrainConfig& config() const { return config_; }
+  Gpt& model() { return model_; }
+  AdamW& optimizer() { return optimizer_; }
+  const AdamW& optimizer() const { return optimizer_; }
+  Rng& data_rng() { return rng_; }
+  const Rng& data_rng() const { return rng_; }
+  // For restoring a checkpoint: the step count (the RNG and moments are restored through their accessors).
+  void set_steps_done(int steps) { steps_done_ = steps; }
+  // Extends or shortens the run (the cosine schedule is stretched to the new end).
+  void set_total_steps(int steps);
+
+ private:
+  Gpt& model_;
+  TrainConfig config_;
+  std::span<const int32_t> train_, validation_;
+  AdamW optimizer_;
+  Rng rng_;
+  Batch batch_;
+  std::vector<Batch> eval_batches_;
+  int steps_done_ = 0;
+};
+
+// Observer of run_training; every hook is optional.
+struct TrainingObserver {
+  std::function<void(const StepStats&)> on_step;
+  std::function<void(const EvalResult&)> on_eval;
+  std::function<bool()> stop_requested;  // polled before every step
+};
+
+// Steps until the configured step count or a stop request, evaluating every eval_interval steps and
+// once at the end (unless the last step was just evaluated). Returns the last evaluation.
+EvalResult run_training(Trainer& trainer, const TrainingObserver& observer);
+
+}  // namespace cllm

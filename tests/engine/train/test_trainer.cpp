@@ -1,0 +1,120 @@
+#include "train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "model/gpt.h"
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace cllm {
+namespace {
+
+ModelConfig small_model() {
+  ModelConfig c;
+  c.vocab_size = 11, c.block_size = 16, c.n_layer = 2, c.n_head = 2, c.n_embd = 32;
+  return c;
+}
+
+// A sequence with learnable structure: a repeating pattern with occasional noise.
+std::vector<int32_t> patterned_tokens(size_t n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<int32_t> t(n);
+  for (size_t i = 0; i < n; ++i) t[i] = rng.uniform() < 0.05 ? static_cast<int32_t>(rng.below(11)) : int32_t((i * 3) % 11);
+  return t;
+}
+
+TrainConfig quick_config(int steps) {
+  TrainConfig c;
+  c.batch_size = 8, c.steps = steps, c.lr = 3e-3, c.min_lr = 3e-4, c.warmup_steps = 10, c.eval_batches = 4;
+  return c;
+}
+
+TEST(Trainer, LearnsAPatternWellBelowChance) {
+  const auto train = patterned_tokens(20000, 1), val = patterned_tokens(2000, 2);
+  Gpt model(small_model());
+  Rng init(3);
+  model.initialize(init);
+  Trainer trainer(model, quick_config(150), train, val);
+  const double before = trainer.evaluate().loss;
+  EXPECT_NEAR(before, std::log(11.0), 0.2);
+  TrainingObserver obs;
+  int steps_seen = 0, evals_seen = 0;
+  obs.on_step = [&](const StepStats& s) {
+    ++steps_seen;
+    EXPECT_TRUE(std::isfinite(s.loss));
+    EXPECT_EQ(s.tokens, 8 * 16);
+  };
+  obs.on_eval = [&](const EvalResult&) { ++evals_seen; };
+  const EvalResult after = run_training(trainer, obs);
+  EXPECT_EQ(steps_seen, 150);
+  EXPECT_EQ(evals_seen, 1);  // eval_interval 250 > 150 steps: only the final evaluation
+  EXPECT_LT(after.loss, 0.6) << "before " << before;
+  EXPECT_NEAR(after.perplexity, std::exp(after.loss), 1e-9);
+}
+
+TEST(Trainer, SameSeedGivesBitIdenticalRuns) {
+  const auto train = patterned_tokens(5000, 4), val = patterned_tokens(1000, 5);
+  std::vector<float> results[2];
+  for (auto& r : results) {
+    Gpt model(small_model());
+    Rng init(6);
+    model.initialize(init);
+    TrainConfig c = quick_config(12);
+    c.grad_accum = 2;
+    Trainer trainer(model, c, train, val);
+    for (int i = 0; i < 12; ++i) trainer.step();
+    r.assign(model.parameters().begin(), model.parameters().end());
+  }
+  ASSERT_EQ(std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)), 0);
+}
+
+TEST(Trainer, DivergenceIsAClearErrorAndKeepsTheWeights) {
+  const auto train = patterned_tokens(5000, 7), val = patterned_tokens(1000, 8);
+  Gpt model(small_model());
+  Rng init(9);
+  model.initialize(init);
+  Trainer trainer(model, quick_config(10), train, val);
+  trainer.step();
+  // A poisoned weight makes the loss NaN, as an exploding run would.
+  model.parameters()[model.layout().blocks()[0].fc_w] = NAN;
+  const std::vector<float> before(model.parameters().begin(), model.parameters().end());
+  try {
+    trainer.step();
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("diverged at step 2"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(std::memcmp(before.data(), model.parameters().data(), before.size() * sizeof(float)), 0);
+  EXPECT_EQ(trainer.steps_done(), 1);
+}
+
+TEST(Trainer, TooShortSplitsAreClearErrors) {
+  Gpt model(small_model());
+  const auto ok = patterned_tokens(5000, 10), tiny = patterned_tokens(10, 11);
+  EXPECT_THROW(Trainer(model, quick_config(1), tiny, ok), Error);
+  EXPECT_THROW(Trainer(model, quick_config(1), ok, tiny), Error);
+}
+
+TEST(Trainer, StopRequestEndsTheLoopWithAFinalEvaluation) {
+  const auto train = patterned_tokens(5000, 12), val = patterned_tokens(1000, 13);
+  Gpt model(small_model());
+  Rng init(14);
+  model.initialize(init);
+  Trainer trainer(model, quick_config(100), train, val);
+  TrainingObserver obs;
+  obs.stop_requested = [&] { return trainer.steps_done() >= 3; };
+  int evals = 0;
+  obs.on_eval = [&](const EvalResult& r) {
+    ++evals;
+    EXPECT_EQ(r.step, 3);
+  };
+  run_training(trainer, obs);
+  EXPECT_EQ(trainer.steps_done(), 3);
+  EXPECT_EQ(evals, 1);
+}
+
+}  // namespace
+}  // namespace cllm
