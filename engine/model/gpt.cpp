@@ -66,7 +66,34 @@ struct Gpt::Activations {
     dfch_gelu.resize(R * 4 * C);
     dqkv.resize(R * 3 * C);
   }
+
+  // Bytes held by the buffers (a test holds required_bytes() to this).
+  size_t bytes() const {
+    size_t floats = 0;
+    for (const auto* v : {&encoded, &ln1, &ln1_mean, &ln1_rstd, &qkv, &atty, &att, &attproj, &residual2, &ln2,
+                          &ln2_mean, &ln2_rstd, &fch, &fch_gelu, &fcproj, &residual3, &lnf, &lnf_mean, &lnf_rstd,
+                          &logits, &probs, &losses, &dlogits, &dresidual, &dlnf, &dln, &dfch, &dfch_gelu, &datty,
+                          &dqkv})
+      floats += v->size();
+    return floats * sizeof(float) + (inputs.size() + targets.size()) * sizeof(int32_t);
+  }
+
+  // What reserve(c, B, T) allocates from empty, without allocating it.
+  static size_t required_bytes(const ModelConfig& c, int B, int T) {
+    const size_t N = static_cast<size_t>(B) * T, L = c.n_layer, C = c.n_embd, V = c.vocab_size;
+    const size_t att_block = static_cast<size_t>(B) * c.n_head * T * T;
+    const size_t per_layer = 7 * N * C + 4 * N + 3 * N * C + 2 * 4 * N * C;  // ln1..residual3, stats, qkv, fch
+    const size_t floats = N * C + L * per_layer + L * att_block + (N * C + 2 * N) + 3 * N * V + N + 4 * N * C +
+                          2 * 4 * N * C + 3 * N * C;
+    return floats * sizeof(float) + 2 * N * sizeof(int32_t);
+  }
 };
+
+size_t Gpt::activation_bytes() const { return acts_ ? acts_->bytes() : 0; }
+
+size_t Gpt::training_memory_bytes(const ModelConfig& config, int B, int T) {
+  return Activations::required_bytes(validated(config), B, T) + 4 * config.parameter_count() * sizeof(float);  // + weights, gradients, AdamW m and v
+}
 
 void check_token_ids(const int32_t* ids, long n, int vocab_size, const char* what) {
   for (long i = 0; i < n; ++i)

@@ -51,6 +51,12 @@ class Gpt {
   std::span<const float> logits() const;
   std::span<const float> token_losses() const;
 
+  // Memory held by the activation and backward buffers (they grow to the largest B x T seen).
+  size_t activation_bytes() const;
+  // Memory a training run needs: activations for B x T plus weights, gradients and the two AdamW moments.
+  // Exact for this implementation (tested), computed without allocating.
+  static size_t training_memory_bytes(const ModelConfig& config, int B, int T);
+
   // The fixed positional table [block_size, C] (null for learned encodings).
   const float* fixed_positional_table() const { return fixed_wpe_.empty() ? nullptr : fixed_wpe_.data(); }
 

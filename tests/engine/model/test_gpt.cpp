@@ -209,6 +209,19 @@ TEST(Gpt, TenMillionParameterModelRuns) {
   EXPECT_TRUE(std::isfinite(norm));
 }
 
+TEST(Gpt, TrainingMemoryEstimateMatchesWhatTheModelAllocates) {
+  for (auto [B, T] : {std::pair{1, 1}, {3, 5}, {2, 6}}) {
+    const ModelConfig c = tiny_config();
+    Rng rng(3);
+    Gpt model(c);
+    EXPECT_EQ(model.activation_bytes(), 0u);
+    const auto x = random_tokens(size_t(B) * T, c.vocab_size, rng);
+    model.forward(x.data(), x.data(), B, T);
+    const size_t state = 4 * c.parameter_count() * sizeof(float);
+    EXPECT_EQ(Gpt::training_memory_bytes(c, B, T), model.activation_bytes() + state) << B << "x" << T;
+  }
+}
+
 TEST(Gpt, BadInputsAreClearErrors) {
   const ModelConfig c = tiny_config();
   Gpt model(c);
