@@ -19,7 +19,7 @@ target_include_directories(cllm_openblas SYSTEM INTERFACE ${CLLM_CBLAS_INCLUDE_D
 target_link_libraries(cllm_openblas INTERFACE ${CLLM_OPENBLAS_LIBRARY})
 
 if(CLLM_BUILD_GUI)
-  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Charts Test LinguistTools)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Concurrent Gui Widgets OpenGL OpenGLWidgets Charts Test LinguistTools)
   # Debian's VTK 9.1 resolves MPI::MPI_C while loading InteractionStyle; find it first.
   find_package(MPI REQUIRED COMPONENTS C)
   # Components must be listed: without them Debian's VTK looks for its Qt 5 module and fails.

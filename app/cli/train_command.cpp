@@ -11,6 +11,7 @@
 #include "common.h"
 #include "interrupt.h"
 #include "progress_line.h"
+#include "session/metrics_records.h"
 #include "session/training_session.h"
 #include "util/error.h"
 
@@ -117,6 +118,7 @@ void run(const TrainOptions& o) {
   install_interrupt_handler();
   ProgressLine progress;
   const auto wall_start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count(); };
   double step_seconds = 0, recent_loss = NAN;
   int64_t tokens = 0;
   const int first_step = trainer.steps_done();
@@ -127,8 +129,7 @@ void run(const TrainOptions& o) {
     tokens += s.tokens;
     recent_loss = std::isnan(recent_loss) ? s.loss : 0.9 * recent_loss + 0.1 * s.loss;
     const double rate = tokens / step_seconds;
-    record({{"event", "step"}, {"step", s.step}, {"loss", s.loss}, {"lr", s.lr}, {"grad_norm", s.grad_norm},
-            {"clipped", s.clipped}, {"seconds", s.seconds}, {"tokens_per_second", s.tokens / s.seconds}});
+    record(step_record(s, elapsed()));
     if (!o.json)
       progress.update(s.step, tc.steps,
                       "loss " + fixed(recent_loss, 4) + "  lr " + sci(s.lr) + "  |g| " + fixed(s.grad_norm, 2) + "  " +
@@ -138,15 +139,14 @@ void run(const TrainOptions& o) {
     const bool is_best = session->record_evaluation(r);
     session->save(out);
     if (is_best) session->save(best);
-    record({{"event", "eval"}, {"step", r.step}, {"validation_loss", r.loss}, {"perplexity", r.perplexity},
-            {"tokens", r.tokens}, {"seconds", r.seconds}, {"best", is_best}});
+    record(eval_record(r, is_best, elapsed()));
     if (!o.json)
       progress.message("step " + std::to_string(r.step) + ": validation loss " + fixed(r.loss, 4) + " (perplexity " +
                        fixed(r.perplexity, 2) + ")" + (is_best ? "  best, saved" : "  saved"));
   };
   run_training(trainer, observer);
   progress.finish();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const double wall = elapsed();
   const int steps_run = trainer.steps_done() - first_step;
   const double rate = step_seconds > 0 ? tokens / step_seconds : 0;
   record({{"event", "done"},

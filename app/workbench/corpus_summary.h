@@ -1,0 +1,23 @@
+#pragma once
+// What the training panel shows about a corpus before a run: size, characters, the vocabulary and
+// token count under the chosen tokenizer, and a preview. Computed off the GUI thread (a folder of text
+// can take a while to read); BPE is only trained when the run starts, since that takes seconds.
+
+#include <QMetaType>
+#include <QString>
+
+#include "text/tokenizer.h"
+
+namespace cllm::app {
+
+struct CorpusSummary {
+  QString error;   // non-empty when the corpus cannot be used: the loader's one-line message
+  QString summary;
+  QString preview;
+  int vocabulary = 0;  // 0 when it is only known once the run starts
+};
+
+// `path` empty: the built-in corpus.
+CorpusSummary summarize_corpus(const QString& path, const TokenizerSpec& tokenizer);
+
+}  // namespace cllm::app

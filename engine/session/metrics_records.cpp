@@ -1,0 +1,17 @@
+#include "session/metrics_records.h"
+
+namespace cllm {
+
+nlohmann::json step_record(const StepStats& s, double elapsed_seconds) {
+  return {{"event", "step"},   {"step", s.step},       {"loss", s.loss},
+          {"lr", s.lr},        {"grad_norm", s.grad_norm}, {"clipped", s.clipped},
+          {"seconds", s.seconds}, {"tokens_per_second", s.seconds > 0 ? s.tokens / s.seconds : 0.0},
+          {"elapsed_seconds", elapsed_seconds}};
+}
+
+nlohmann::json eval_record(const EvalResult& r, bool best, double elapsed_seconds) {
+  return {{"event", "eval"}, {"step", r.step},       {"validation_loss", r.loss}, {"perplexity", r.perplexity},
+          {"tokens", r.tokens}, {"seconds", r.seconds}, {"best", best},          {"elapsed_seconds", elapsed_seconds}};
+}
+
+}  // namespace cllm

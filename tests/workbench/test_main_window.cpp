@@ -1,0 +1,277 @@
+// The workbench window driven as a user would: train on the built-in corpus and watch the charts,
+// pause/resume/stop, generate with a fixed seed (must equal the engine's own output), load checkpoints
+// (good and corrupt), keep the event loop responsive during training, and switch to German.
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QtTest>
+#include <cmath>
+#include <fstream>
+
+#include "data/builtin_corpus.h"
+#include "generate/generator.h"
+#include "io/checkpoint.h"
+#include "language.h"
+#include "main_window.h"
+#include "model/gpt.h"
+#include "views/charts/chart_panel.h"
+#include "views/charts/metric_chart.h"
+#include "views/generation/generation_view.h"
+#include "views/generation/sampling_controls.h"
+#include "views/runs/runs_view.h"
+#include "views/training/model_config_editor.h"
+#include "views/training/train_config_editor.h"
+#include "views/training/training_panel.h"
+
+using namespace cllm;
+using cllm::app::MainWindow;
+using cllm::views::ChartPanel;
+using cllm::views::Metric;
+
+namespace {
+
+// A run that learns visibly within seconds on the built-in corpus.
+void configureQuickRun(MainWindow& w, int steps) {
+  auto* model = w.trainingPanel()->model();
+  model->findChild<QComboBox*>("modelPresetCombo")->setCurrentText("tiny");
+  model->findChild<QSpinBox*>("blockSpin")->setValue(32);
+  auto* train = w.trainingPanel()->training();
+  train->findChild<QSpinBox*>("stepsSpin")->setValue(steps);
+  train->findChild<QSpinBox*>("batchSpin")->setValue(8);
+  train->findChild<QSpinBox*>("evalIntervalSpin")->setValue(40);
+  train->findChild<QSpinBox*>("evalBatchesSpin")->setValue(4);
+  train->findChild<QSpinBox*>("warmupSpin")->setValue(10);
+  train->findChild<QDoubleSpinBox*>("lrSpin")->setValue(0.003);
+}
+
+int points(MainWindow& w, Metric metric) {
+  return w.charts()->chartFor(metric)->pointCount(ChartPanel::seriesKey(w.activeRun(), metric));
+}
+
+QToolButton* panelButton(MainWindow& w, const char* action) {
+  return w.trainingPanel()->findChild<QToolButton*>(QString(action) + "Button");
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName("CLLM-test");
+    QApplication::setApplicationName("CLLM Workbench test");
+    QSettings().clear();
+    QVERIFY(runs_.isValid());
+  }
+
+  void windowHasItsPanelsMenusAndShortcuts() {
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    for (const char* dock : {"trainingDock", "chartsDock", "generationDock", "runsDock"})
+      QVERIFY2(w.findChild<QDockWidget*>(dock), dock);
+    QCOMPARE(w.startAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
+    QVERIFY(w.startAction()->isEnabled());
+    QVERIFY(!w.pauseAction()->isEnabled());
+    QVERIFY(!w.stopAction()->isEnabled());
+    QVERIFY(w.menuBar()->actions().size() >= 5);
+    // The corpus summary arrives from a background thread.
+    auto* summary = w.trainingPanel()->findChild<QLabel*>("corpusSummaryLabel");
+    QTRY_VERIFY_WITH_TIMEOUT(summary->text().contains("characters"), 10000);
+  }
+
+  void trainsLiveWithPauseResumeAndStop() {
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    configureQuickRun(w, 400);
+    QTest::mouseClick(panelButton(w, "startAction"), Qt::LeftButton);
+    QVERIFY(w.training().isRunning());
+    QVERIFY(!w.startAction()->isEnabled());
+    QVERIFY(!w.trainingPanel()->model()->isEnabled() || !w.trainingPanel()->model()->parentWidget()->isEnabled());
+
+    // Responsiveness: a 10 ms timer must keep firing while training runs on its thread.
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = 0, worstGap = 0;
+    QTimer probe;
+    connect(&probe, &QTimer::timeout, [&] {
+      worstGap = std::max(worstGap, clock.elapsed() - last);
+      last = clock.elapsed();
+    });
+    probe.start(10);
+
+    QTRY_VERIFY_WITH_TIMEOUT(points(w, Metric::Loss) > 20, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(points(w, Metric::ValidationLoss) >= 3, 60000);
+    probe.stop();
+    qInfo("worst event-loop gap during training: %lld ms", worstGap);
+    QVERIFY2(worstGap < 250, qPrintable(QString("event loop blocked for %1 ms").arg(worstGap)));
+
+    // The validation loss falls.
+    const auto* val = w.charts()->chartFor(Metric::ValidationLoss);
+    const QString valKey = ChartPanel::seriesKey(w.activeRun(), Metric::ValidationLoss);
+    const QList<QPointF> losses = val->points(valKey);
+    QVERIFY2(losses.last().y() < losses.first().y() - 0.2,
+             qPrintable(QString("validation loss %1 -> %2").arg(losses.first().y()).arg(losses.last().y())));
+
+    // `CLLM_SCREENSHOT=docs/workbench.png` keeps a picture of the window in training for the README.
+    if (qEnvironmentVariableIsSet("CLLM_SCREENSHOT")) QVERIFY(w.grab().save(qEnvironmentVariable("CLLM_SCREENSHOT")));
+
+    // Pause: the step count stops moving; resume: it moves again.
+    QTest::mouseClick(panelButton(w, "pauseAction"), Qt::LeftButton);
+    QVERIFY(w.training().isPaused());
+    auto* bar = w.trainingPanel()->findChild<QProgressBar*>("trainingProgressBar");
+    QTest::qWait(400);
+    const int pausedAt = bar->value();
+    QTest::qWait(600);
+    QCOMPARE(bar->value(), pausedAt);
+    QTest::mouseClick(panelButton(w, "pauseAction"), Qt::LeftButton);
+    QVERIFY(!w.training().isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(bar->value() > pausedAt, 10000);
+
+    // Stop: evaluates, saves, and the run appears in the runs list with its checkpoints.
+    const QString run = w.activeRun();
+    QTest::mouseClick(panelButton(w, "stopAction"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.training().isRunning(), 30000);
+    QTRY_VERIFY(w.startAction()->isEnabled());
+    const auto runs = w.store().list();
+    QVERIFY(!runs.isEmpty());
+    QCOMPARE(runs.first().id, run);
+    QVERIFY2(runs.first().status.startsWith("stopped"), qPrintable(runs.first().status));
+    QVERIFY(runs.first().steps < 400);
+    QCOMPARE(runs.first().checkpoints.size(), 2);
+    const app::RunMetrics metrics = w.store().readMetrics(run);
+    QVERIFY(metrics.steps.size() >= runs.first().steps);
+    QVERIFY(!metrics.evals.isEmpty());
+  }
+
+  void generatesExactlyWhatTheEngineGenerates() {
+    const QString checkpoint = trainCheckpointWithTheEngine();
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.loadCheckpointForGeneration(checkpoint));
+    auto* view = w.generationView();
+    QCOMPARE(view->currentModelSource(), 1);
+    view->setPrompt("The fox");
+    view->findChild<QCheckBox*>("randomSeedCheck")->setChecked(false);
+    view->samplingControls()->showSeedUsed(1234);
+    const views::GenerationRequest request = view->request();
+    QVERIFY(!request.randomSeed);
+
+    QTest::mouseClick(view->findChild<QPushButton*>("generateButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && !w.generation().isRunning(), 30000);
+    QVERIFY(!view->outputText().isEmpty());
+
+    // The engine, called directly with the same checkpoint and settings.
+    const Checkpoint c = load_checkpoint(checkpoint.toStdString());
+    const auto model = make_model(c);
+    const auto prompt = c.tokenizer->encode("The fox");
+    const GenerationResult expected = cllm::generate(*model, *c.tokenizer, prompt, request.settings);
+    QCOMPARE(view->outputText(), QString::fromStdString(expected.text));
+    QCOMPARE(view->tokens().size(), qsizetype(expected.tokens.size()));
+    QCOMPARE(view->tokens().first().probability, double(expected.tokens.front().probability));
+
+    // Regenerate from the middle keeps the text before that token.
+    const int k = int(view->tokens().size() / 2);
+    const QString before = view->textBefore(k);
+    view->selectToken(k);
+    QTest::mouseClick(view->findChild<QPushButton*>("regenerateButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && !w.generation().isRunning(), 30000);
+    QVERIFY(view->textBefore(k) == before);
+  }
+
+  void generatesFromTheModelBeingTrained() {
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    configureQuickRun(w, 100000);
+    w.startAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(points(w, Metric::Loss) > 5, 30000);
+    auto* view = w.generationView();
+    view->setModelSources({"Model being trained"}, 0);
+    view->setPrompt("The");
+    QTest::mouseClick(view->findChild<QPushButton*>("generateButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && !w.generation().isRunning(), 30000);
+    QVERIFY(!view->outputText().isEmpty());
+    QVERIFY(w.training().isRunning());  // training went on
+    w.stopAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.training().isRunning(), 30000);
+  }
+
+  void corruptCheckpointGivesAClearMessage() {
+    const QString path = runs_.filePath("corrupt.safetensors");
+    {
+      std::ofstream f(path.toStdString(), std::ios::binary);
+      f << "\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":garbage!!}";
+    }
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(!w.loadCheckpointForGeneration(path));
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY((box = w.findChild<QMessageBox*>("errorMessage")) != nullptr);
+    QVERIFY2(box->text().contains("corrupt.safetensors"), qPrintable(box->text()));
+    box->close();
+  }
+
+  void resumesAStoppedRunFromItsCheckpoint() {
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    configureQuickRun(w, 60);
+    w.startAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.training().isRunning(), 60000);
+    const QString run = w.activeRun();
+    QTRY_COMPARE(w.store().list().first().status, QString("finished"));
+    // Extend the run to 100 steps and resume it from its latest checkpoint.
+    w.trainingPanel()->training()->findChild<QSpinBox*>("stepsSpin")->setValue(100);
+    w.resumeFrom(app::RunStore::latestCheckpoint(w.store().runDir(run)));
+    QVERIFY(w.training().isRunning());
+    QCOMPARE(w.activeRun(), run);
+    QTRY_VERIFY_WITH_TIMEOUT(w.store().list().first().status == "finished", 60000);
+    const auto entry = w.store().list().first();
+    QCOMPARE(entry.id, run);
+    QCOMPARE(entry.steps, 100);
+    const app::RunMetrics m = w.store().readMetrics(run);
+    QCOMPARE(m.steps.last().step, 100);
+    QVERIFY(m.steps.last().wall_seconds > m.steps.first().wall_seconds);
+  }
+
+ private:
+  // A small model trained by the engine alone, saved as a checkpoint.
+  QString trainCheckpointWithTheEngine() {
+    const QString path = runs_.filePath("engine.safetensors");
+    if (QFileInfo::exists(path)) return path;
+    TrainingSession::NewRun run;
+    run.model = model_preset("tiny");
+    run.model.block_size = 32;
+    run.train.steps = 30;
+    run.train.batch_size = 4;
+    run.train.eval_batches = 2;
+    auto session = TrainingSession::start(builtin_corpus(), run);
+    run_training(session->trainer(), {});
+    session->save(path.toStdString());
+    return path;
+  }
+
+  QTemporaryDir runs_;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,653 @@
+#include "views/charts/metric_chart.h"
+
+#include <QBuffer>
+#include <QImage>
+#include <QMouseEvent>
+#include <QPixmap>
+#include <QToolTip>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "views/charts/chart_format.h"
+#include "views/charts/run_colors.h"
+#include "views/charts/series_data.h"
+
+namespace cllm::views {
+
+struct MetricChart::Series {
+  QString key;
+  QString runLabel;
+  QString displayName;
+  SeriesKind kind = SeriesKind::Dense;
+  QColor color;
+  SeriesData data;
+  bool visible = true;
+  bool dirty = false;
+  QLineSeries* raw = nullptr;     // dense: the faint raw line; sparse: the only line
+  QLineSeries* smooth = nullptr;  // dense only
+
+  QString name() const { return displayName.isEmpty() ? runLabel : displayName; }
+  QLineSeries* main() const { return smooth ? smooth : raw; }
+};
+
+namespace {
+
+constexpr double kRawAlpha = 0.25;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// 1, 2 or 5 times a power of ten, so tick labels stay short whatever the zoom.
+double niceInterval(double span, int targetTicks) {
+  const double raw = span / targetTicks;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (raw <= m * magnitude) return m * magnitude;
+  }
+  return 10.0 * magnitude;
+}
+
+// Dynamic ticks anchored at 0 give round labels without changing the fitted range (applyNiceNumbers
+// would widen it). The interval must always match the range it is laid out with: an interval of 0.2
+// over a million steps means millions of tick items, so setRangeWithTicks passes through fixed ticks.
+// True for an empty range and for float noise around one value (a smoothed constant is 1 +- 2e-16):
+// neither is a range worth showing, and Qt's tick loop (value += interval) would never advance over it.
+bool negligibleSpan(double lo, double hi) {
+  return !(hi - lo > 1e-9 * std::max(std::abs(lo), std::abs(hi)));
+}
+
+void setTicksFor(QValueAxis* axis, double min, double max) {
+  if (negligibleSpan(min, max) || !std::isfinite(max - min)) {
+    axis->setTickType(QValueAxis::TicksFixed);
+    return;
+  }
+  axis->setTickAnchor(0.0);
+  axis->setTickInterval(niceInterval(max - min, 5));
+  axis->setTickType(QValueAxis::TicksDynamic);
+}
+
+void setRangeWithTicks(QValueAxis* axis, double min, double max) {
+  axis->setTickType(QValueAxis::TicksFixed);
+  axis->setRange(min, max);
+  setTicksFor(axis, min, max);
+}
+
+QPair<double, double> axisRange(const QAbstractAxis* axis) {
+  if (const auto* v = qobject_cast<const QValueAxis*>(axis)) return {v->min(), v->max()};
+  if (const auto* l = qobject_cast<const QLogValueAxis*>(axis)) return {l->min(), l->max()};
+  return {0.0, 0.0};
+}
+
+}  // namespace
+
+MetricChart::MetricChart(const QString& title, QWidget* parent) : QChartView(new QChart, parent) {
+  chart()->setTitle(title);
+  chart()->setAnimationOptions(QChart::NoAnimation);
+  chart()->setMargins(QMargins(4, 4, 4, 4));
+  chart()->legend()->setAlignment(Qt::AlignBottom);
+  // No QXYSeries::setUseOpenGL: its GL overlay is unreliable under Xvfb and software GL, and
+  // decimation (refreshSeries) keeps raster drawing cheap.
+  setRenderHint(QPainter::Antialiasing);
+  setRubberBand(QChartView::RectangleRubberBand);
+  setMouseTracking(true);
+  viewport()->setMouseTracking(true);
+  setFocusPolicy(Qt::ClickFocus);
+  setMinimumSize(240, 180);
+
+  auto* x = new QValueAxis;
+  x->setTitleText(tr("Step"));
+  x->setLabelFormat(QStringLiteral("%g"));
+  chart()->addAxis(x, Qt::AlignBottom);
+  connect(x, &QValueAxis::rangeChanged, this, [this, x](double min, double max) {
+    if (!applyingRange_) userZoomed_ = true;
+    setTicksFor(x, min, max);
+  });
+  xAxis_ = x;
+  replaceYAxis();
+  fitAxes();
+}
+
+MetricChart::~MetricChart() = default;
+
+void MetricChart::attach(QLineSeries* line, QAbstractAxis* axis) {
+  // Attaching makes Qt re-initialise the axis range from the series' domain. That is not a user zoom,
+  // and it must not be laid out with a tick interval meant for another range (see setTicksFor).
+  applyingRange_ = true;
+  auto* valueAxis = qobject_cast<QValueAxis*>(axis);
+  if (valueAxis) valueAxis->setTickType(QValueAxis::TicksFixed);
+  line->attachAxis(axis);
+  if (valueAxis) setTicksFor(valueAxis, valueAxis->min(), valueAxis->max());
+  applyingRange_ = false;
+}
+
+MetricChart::Series* MetricChart::find(const QString& key) {
+  for (auto& s : series_) {
+    if (s->key == key) return s.get();
+  }
+  return nullptr;
+}
+
+const MetricChart::Series* MetricChart::find(const QString& key) const {
+  return const_cast<MetricChart*>(this)->find(key);
+}
+
+void MetricChart::setSeries(const QString& key, const QString& runLabel, SeriesKind kind,
+                            const QList<QPointF>& points, const QList<double>& wallSeconds,
+                            const SeriesOptions& options) {
+  Series* s = find(key);
+  if (s && s->kind != kind) {
+    removeSeries(key);
+    s = nullptr;
+  }
+  if (!s) {
+    auto created = std::make_unique<Series>();
+    s = created.get();
+    s->key = key;
+    s->kind = kind;
+    s->color = options.color.isValid() ? options.color : runColor(nextPaletteIndex_++);
+    s->raw = new QLineSeries;
+    chart()->addSeries(s->raw);
+    if (kind == SeriesKind::Dense) {
+      // Added after the raw line so that it is drawn on top of it.
+      s->smooth = new QLineSeries;
+      chart()->addSeries(s->smooth);
+    }
+    for (QLineSeries* line : {s->raw, s->smooth}) {
+      if (!line) continue;
+      attach(line, xAxis_);
+      attach(line, yAxis_);
+    }
+    QLineSeries* main = s->main();
+    for (QLegendMarker* marker : chart()->legend()->markers(main)) {
+      connect(marker, &QLegendMarker::clicked, this, [this, marker] { onLegendMarkerClicked(marker); });
+    }
+    series_.push_back(std::move(created));
+  } else if (options.color.isValid()) {
+    s->color = options.color;
+  }
+  s->runLabel = runLabel;
+  s->displayName = options.displayName;
+  s->data.clear();
+  s->data.setSmoothing(kind == SeriesKind::Dense && smoothingEnabled_ ? smoothing_ : 0.0);
+  s->data.append(points, wallSeconds);
+  styleSeries(*s);
+  afterDataChange(*s);
+}
+
+void MetricChart::appendPoints(const QString& key, const QList<QPointF>& points,
+                               const QList<double>& wallSeconds) {
+  Series* s = find(key);
+  if (!s || points.isEmpty()) return;
+  s->data.append(points, wallSeconds);
+  afterDataChange(*s);
+}
+
+void MetricChart::removeSeries(const QString& key) {
+  const auto it = std::find_if(series_.begin(), series_.end(), [&](const auto& s) { return s->key == key; });
+  if (it == series_.end()) return;
+  for (QLineSeries* line : {(*it)->raw, (*it)->smooth}) {
+    if (!line) continue;
+    chart()->removeSeries(line);
+    delete line;
+  }
+  series_.erase(it);
+  if (batchDepth_ > 0) {
+    fitPending_ = true;
+  } else if (!userZoomed_) {
+    fitAxes();
+  }
+}
+
+void MetricChart::clear() {
+  while (!series_.empty()) removeSeries(series_.front()->key);
+  userZoomed_ = false;
+  fitAxes();
+}
+
+bool MetricChart::hasSeries(const QString& key) const {
+  return find(key) != nullptr;
+}
+
+QStringList MetricChart::seriesKeys() const {
+  QStringList keys;
+  for (const auto& s : series_) keys << s->key;
+  return keys;
+}
+
+void MetricChart::setSeriesLabel(const QString& key, const QString& runLabel, const QString& displayName) {
+  Series* s = find(key);
+  if (!s) return;
+  s->runLabel = runLabel;
+  s->displayName = displayName;
+  styleSeries(*s);
+}
+
+void MetricChart::setSeriesVisible(const QString& key, bool visible) {
+  Series* s = find(key);
+  if (!s || s->visible == visible) return;
+  s->visible = visible;
+  styleSeries(*s);
+  if (!userZoomed_) fitAxes();
+}
+
+bool MetricChart::isSeriesVisible(const QString& key) const {
+  const Series* s = find(key);
+  return s && s->visible;
+}
+
+void MetricChart::onLegendMarkerClicked(QLegendMarker* marker) {
+  for (const auto& s : series_) {
+    if (s->main() == marker->series()) {
+      setSeriesVisible(s->key, !s->visible);
+      return;
+    }
+  }
+}
+
+void MetricChart::styleSeries(Series& s) {
+  const bool dense = s.kind == SeriesKind::Dense;
+  QPen pen(s.color);
+  pen.setWidthF(dense ? 2.0 : 1.5);
+  s.main()->setPen(pen);
+  s.main()->setColor(s.color);
+  s.main()->setName(s.name());
+  if (dense) {
+    QColor faint = s.color;
+    faint.setAlphaF(kRawAlpha);
+    QPen rawPen(faint);
+    rawPen.setWidthF(1.0);
+    s.raw->setPen(rawPen);
+    s.raw->setName(s.name());
+    // Without smoothing the smoothed line equals the raw one; drawing both would only darken it.
+    s.raw->setVisible(s.visible && smoothingEnabled_);
+    s.smooth->setVisible(s.visible);
+  } else {
+    s.raw->setBrush(s.color);
+    s.raw->setPointsVisible(true);
+    s.raw->setMarkerSize(7.0);
+    s.raw->setVisible(s.visible);
+  }
+  // QLegend re-shows a series' marker whenever the series' visibility changes: the raw line never has
+  // one, and a hidden series keeps a dimmed one so that it can be clicked back on.
+  if (dense) {
+    for (QLegendMarker* marker : chart()->legend()->markers(s.raw)) marker->setVisible(false);
+  }
+  for (QLegendMarker* marker : chart()->legend()->markers(s.main())) {
+    marker->setVisible(true);
+    QColor label = chart()->legend()->labelColor();
+    label.setAlphaF(s.visible ? 1.0 : 0.4);
+    marker->setLabelBrush(label);
+    QColor swatch = s.color;
+    swatch.setAlphaF(s.visible ? 1.0 : 0.3);
+    marker->setBrush(swatch);
+  }
+}
+
+double MetricChart::xOf(const SeriesData& data, int i) const {
+  return xMode_ == XAxisMode::Step ? data.steps()[i] : data.wallSeconds()[i];
+}
+
+void MetricChart::refreshSeries(Series& s) {
+  s.dirty = false;
+  const SeriesData& d = s.data;
+  const int n = d.size();
+  // A power-of-two stride changes rarely as a run grows, so the drawn subset does not flicker between
+  // flushes.
+  int stride = 1;
+  if (s.kind == SeriesKind::Dense) {
+    while (n / stride > kMaxShownPoints) stride *= 2;
+  }
+  QList<QPointF> raw;
+  QList<QPointF> smooth;
+  raw.reserve(n / stride + 2);
+  if (s.smooth) smooth.reserve(n / stride + 2);
+  auto drawable = [this](double x, double y) {
+    return std::isfinite(x) && std::isfinite(y) && (!logScale_ || y > 0);
+  };
+  auto take = [&](int i) {
+    const double x = xOf(d, i);
+    if (drawable(x, d.values()[i])) raw.append({x, d.values()[i]});
+    if (s.smooth && drawable(x, d.smoothed()[i])) smooth.append({x, d.smoothed()[i]});
+  };
+  for (int i = 0; i < n; i += stride) take(i);
+  if (n > 0 && (n - 1) % stride != 0) take(n - 1);  // the newest point is always shown
+  s.raw->replace(raw);
+  if (s.smooth) s.smooth->replace(smooth);
+}
+
+void MetricChart::refreshAll() {
+  for (auto& s : series_) refreshSeries(*s);
+}
+
+void MetricChart::afterDataChange(Series& s) {
+  if (batchDepth_ > 0) {
+    s.dirty = true;
+    return;
+  }
+  refreshSeries(s);
+  if (!userZoomed_) fitAxes();
+}
+
+void MetricChart::beginBatch() {
+  ++batchDepth_;
+}
+
+void MetricChart::endBatch() {
+  if (batchDepth_ == 0 || --batchDepth_ > 0) return;
+  bool any = false;
+  for (auto& s : series_) {
+    if (!s->dirty) continue;
+    refreshSeries(*s);
+    any = true;
+  }
+  if ((any || fitPending_) && !userZoomed_) fitAxes();
+  fitPending_ = false;
+}
+
+void MetricChart::setSmoothing(double weight) {
+  smoothing_ = DebiasedEma(weight).weight();
+  if (!smoothingEnabled_) return;
+  for (auto& s : series_) {
+    if (s->kind != SeriesKind::Dense) continue;
+    s->data.setSmoothing(smoothing_);
+    refreshSeries(*s);
+  }
+  if (!userZoomed_) fitAxes();
+}
+
+void MetricChart::setSmoothingEnabled(bool enabled) {
+  if (smoothingEnabled_ == enabled) return;
+  smoothingEnabled_ = enabled;
+  for (auto& s : series_) {
+    if (s->kind != SeriesKind::Dense) continue;
+    s->data.setSmoothing(enabled ? smoothing_ : 0.0);
+    styleSeries(*s);
+    refreshSeries(*s);
+  }
+  if (!userZoomed_) fitAxes();
+}
+
+void MetricChart::setLogScale(bool on) {
+  if (logScale_ == on) return;
+  logScale_ = on;
+  replaceYAxis();
+  refreshAll();
+  resetZoom();
+}
+
+void MetricChart::setXAxisMode(XAxisMode mode) {
+  if (xMode_ == mode) return;
+  xMode_ = mode;
+  xAxis_->setTitleText(mode == XAxisMode::Step ? tr("Step") : tr("Relative time (s)"));
+  refreshAll();
+  resetZoom();
+}
+
+void MetricChart::resetZoom() {
+  userZoomed_ = false;
+  fitAxes();
+}
+
+void MetricChart::replaceYAxis() {
+  QAbstractAxis* old = yAxis_;
+  if (logScale_) {
+    auto* axis = new QLogValueAxis;
+    axis->setBase(10.0);
+    axis->setLabelFormat(QStringLiteral("%g"));
+    // Minor grid lines at 2..9 let the eye read values between the labelled powers of ten.
+    axis->setMinorTickCount(8);
+    connect(axis, &QLogValueAxis::rangeChanged, this, [this] {
+      if (!applyingRange_) userZoomed_ = true;
+    });
+    yAxis_ = axis;
+  } else {
+    auto* axis = new QValueAxis;
+    axis->setLabelFormat(QStringLiteral("%.4g"));
+    connect(axis, &QValueAxis::rangeChanged, this, [this, axis](double min, double max) {
+      if (!applyingRange_) userZoomed_ = true;
+      setTicksFor(axis, min, max);
+    });
+    yAxis_ = axis;
+  }
+  chart()->addAxis(yAxis_, Qt::AlignLeft);
+  for (const auto& s : series_) {
+    for (QLineSeries* line : {s->raw, s->smooth}) {
+      if (!line) continue;
+      if (old) line->detachAxis(old);
+      attach(line, yAxis_);
+    }
+  }
+  if (old) {
+    chart()->removeAxis(old);
+    delete old;
+  }
+}
+
+void MetricChart::fitAxes() {
+  double xMin = kInf, xMax = -kInf, yMin = kInf, yMax = -kInf;
+  for (const auto& s : series_) {
+    if (!s->visible) continue;
+    const SeriesData& d = s->data;
+    const bool smoothed = s->kind == SeriesKind::Dense;
+    for (int i = 0; i < d.size(); ++i) {
+      const double x = xOf(d, i);
+      if (!std::isfinite(x)) continue;
+      for (double y : {d.values()[i], smoothed ? d.smoothed()[i] : d.values()[i]}) {
+        if (!std::isfinite(y) || (logScale_ && y <= 0)) continue;
+        xMin = std::min(xMin, x);
+        xMax = std::max(xMax, x);
+        yMin = std::min(yMin, y);
+        yMax = std::max(yMax, y);
+      }
+    }
+  }
+  if (xMin > xMax) {
+    xMin = 0.0;
+    xMax = 1.0;
+    yMin = logScale_ ? 1.0 : 0.0;
+    yMax = logScale_ ? 10.0 : 1.0;
+  }
+  if (negligibleSpan(xMin, xMax)) {
+    const double mid = 0.5 * (xMin + xMax);
+    xMin = mid - 0.5;
+    xMax = mid + 0.5;
+  }
+  if (logScale_) {
+    double lo = std::log10(yMin), hi = std::log10(yMax);
+    const double pad = std::max(0.05 * (hi - lo), 0.02);
+    lo -= pad;
+    hi += pad;
+    // QLogValueAxis labels only powers of ten: keep at least one inside the range, widening on the side
+    // that costs less.
+    if (std::floor(hi) < std::ceil(lo)) {
+      if (lo - std::floor(lo) < std::ceil(hi) - hi) {
+        lo = std::floor(lo);
+      } else {
+        hi = std::ceil(hi);
+      }
+    }
+    yMin = std::pow(10.0, lo);
+    yMax = std::pow(10.0, hi);
+  } else {
+    if (negligibleSpan(yMin, yMax)) {
+      // A constant (a fixed learning rate): centre it, at a scale that keeps its digits readable.
+      const double mid = 0.5 * (yMin + yMax);
+      const double pad = mid != 0 ? 0.1 * std::abs(mid) : 0.5;
+      yMin = mid - pad;
+      yMax = mid + pad;
+    } else {
+      const double pad = 0.05 * (yMax - yMin);
+      yMin -= pad;
+      yMax += pad;
+    }
+  }
+  applyRange(xMin, xMax, yMin, yMax);
+}
+
+void MetricChart::applyRange(double xMin, double xMax, double yMin, double yMax) {
+  applyingRange_ = true;
+  setRangeWithTicks(static_cast<QValueAxis*>(xAxis_), xMin, xMax);
+  if (auto* y = qobject_cast<QValueAxis*>(yAxis_)) {
+    setRangeWithTicks(y, yMin, yMax);
+  } else {
+    static_cast<QLogValueAxis*>(yAxis_)->setRange(yMin, yMax);
+  }
+  applyingRange_ = false;
+}
+
+QPair<double, double> MetricChart::xRange() const {
+  return axisRange(xAxis_);
+}
+QPair<double, double> MetricChart::yRange() const {
+  return axisRange(yAxis_);
+}
+
+QString MetricChart::hoverLine(const Series& s, int i) const {
+  const SeriesData& d = s.data;
+  const QString step = QString::number(d.steps()[i], 'g', 12);
+  if (s.kind == SeriesKind::Dense) {
+    return tr("%1 — step %2: value %3, smoothed %4, time %5")
+        .arg(s.name(), step, formatValue(d.values()[i]), formatValue(d.smoothed()[i]),
+             formatDuration(d.wallSeconds()[i]));
+  }
+  return tr("%1 — step %2: value %3, time %4")
+      .arg(s.name(), step, formatValue(d.values()[i]), formatDuration(d.wallSeconds()[i]));
+}
+
+QString MetricChart::hoverTextAt(QPointF chartValuePosition) const {
+  QStringList lines;
+  for (const auto& s : series_) {
+    if (!s->visible) continue;
+    const int i = xMode_ == XAxisMode::Step ? s->data.nearestByStep(chartValuePosition.x())
+                                            : s->data.nearestByWallTime(chartValuePosition.x());
+    if (i >= 0) lines << hoverLine(*s, i);
+  }
+  return lines.join(QLatin1Char('\n'));
+}
+
+void MetricChart::mousePressEvent(QMouseEvent* event) {
+  QChartView::mousePressEvent(event);
+  // Focus alone is not enough: an inactive window gets no focus-in event for a click.
+  emit activated();
+}
+
+void MetricChart::mouseMoveEvent(QMouseEvent* event) {
+  QChartView::mouseMoveEvent(event);
+  QString text;
+  const QPointF inChart = chart()->mapFromScene(mapToScene(event->position().toPoint()));
+  if (!series_.empty() && chart()->plotArea().contains(inChart)) {
+    text = hoverTextAt(chart()->mapToValue(inChart, series_.front()->main()));
+  }
+  if (text.isEmpty()) {
+    QToolTip::hideText();
+  } else {
+    QToolTip::showText(event->globalPosition().toPoint(), text, this);
+  }
+  if (text != hoverText_) {
+    hoverText_ = text;
+    emit hoverTextChanged(text);
+  }
+}
+
+void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
+  // QChartView zooms out one step on a right click; users expect the whole data back instead.
+  if (event->button() == Qt::RightButton) {
+    resetZoom();
+    event->accept();
+    return;
+  }
+  QChartView::mouseReleaseEvent(event);
+}
+
+void MetricChart::leaveEvent(QEvent* event) {
+  QChartView::leaveEvent(event);
+  QToolTip::hideText();
+  if (!hoverText_.isEmpty()) {
+    hoverText_.clear();
+    emit hoverTextChanged(hoverText_);
+  }
+}
+
+void MetricChart::focusInEvent(QFocusEvent* event) {
+  QChartView::focusInEvent(event);
+  emit activated();
+}
+
+bool MetricChart::exportPng(const QString& path, QString* error) const {
+  // QWidget::grab() is not const, but only renders the widget.
+  const QImage image = const_cast<MetricChart*>(this)->grab().toImage();
+  QByteArray png;
+  QBuffer buffer(&png);
+  buffer.open(QIODevice::WriteOnly);
+  if (image.isNull() || !image.save(&buffer, "PNG")) {
+    if (error) *error = tr("Could not render the chart as PNG.");
+    return false;
+  }
+  return saveFileAtomically(path, png, error);
+}
+
+QString MetricChart::csvText() const {
+  QString out = QStringLiteral("series,run,step,wall_seconds,value,smoothed\n");
+  for (const auto& s : series_) {
+    const SeriesData& d = s->data;
+    const QString prefix = csvField(s->key) + QLatin1Char(',') + csvField(s->runLabel) + QLatin1Char(',');
+    for (int i = 0; i < d.size(); ++i) {
+      out += prefix + csvNumber(d.steps()[i]) + QLatin1Char(',') + csvNumber(d.wallSeconds()[i]) +
+             QLatin1Char(',') + csvNumber(d.values()[i]) + QLatin1Char(',') +
+             (s->kind == SeriesKind::Dense ? csvNumber(d.smoothed()[i]) : QString()) + QLatin1Char('\n');
+    }
+  }
+  return out;
+}
+
+bool MetricChart::exportCsv(const QString& path, QString* error) const {
+  return saveFileAtomically(path, csvText().toUtf8(), error);
+}
+
+int MetricChart::pointCount(const QString& key) const {
+  const Series* s = find(key);
+  return s ? s->data.size() : 0;
+}
+
+QList<QPointF> MetricChart::points(const QString& key) const {
+  QList<QPointF> out;
+  if (const Series* s = find(key)) {
+    out.reserve(s->data.size());
+    for (int i = 0; i < s->data.size(); ++i) out.append({s->data.steps()[i], s->data.values()[i]});
+  }
+  return out;
+}
+
+QList<double> MetricChart::wallSeconds(const QString& key) const {
+  const Series* s = find(key);
+  return s ? QList<double>(s->data.wallSeconds().begin(), s->data.wallSeconds().end()) : QList<double>();
+}
+
+QList<double> MetricChart::smoothedValues(const QString& key) const {
+  const Series* s = find(key);
+  return s ? QList<double>(s->data.smoothed().begin(), s->data.smoothed().end()) : QList<double>();
+}
+
+QList<QPointF> MetricChart::shownPoints(const QString& key, Line line) const {
+  const Series* s = find(key);
+  if (!s) return {};
+  const QLineSeries* series = line == Line::Smoothed && s->smooth ? s->smooth : s->raw;
+  return series->points();
+}
+
+QColor MetricChart::seriesColor(const QString& key) const {
+  const Series* s = find(key);
+  return s ? s->color : QColor();
+}
+
+QString MetricChart::seriesRunLabel(const QString& key) const {
+  const Series* s = find(key);
+  return s ? s->runLabel : QString();
+}
+
+}  // namespace cllm::views

@@ -1,0 +1,149 @@
+#include "views/training/model_config_editor.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QSpinBox>
+
+#include "model/gpt.h"
+#include "model/positional_encoding.h"
+#include "util/error.h"
+
+namespace cllm::views {
+
+ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
+  presetCombo_ = new QComboBox;
+  presetCombo_->setObjectName("modelPresetCombo");
+  for (const auto& name : model_preset_names()) presetCombo_->addItem(QString::fromStdString(name));
+  presetCombo_->addItem(tr("custom"));
+  auto spin = [](const char* name, int lo, int hi) {
+    auto* s = new QSpinBox;
+    s->setObjectName(name);
+    s->setRange(lo, hi);
+    return s;
+  };
+  // Ranges allow impossible combinations (heads not dividing the width) so the engine's message can say why.
+  layersSpin_ = spin("layersSpin", 1, 64);
+  headsSpin_ = spin("headsSpin", 1, 64);
+  widthSpin_ = spin("widthSpin", 1, 4096);
+  blockSpin_ = spin("blockSpin", 1, 4096);
+  positionalCombo_ = new QComboBox;
+  positionalCombo_->setObjectName("positionalCombo");
+  for (const auto& name : positional_encoding_names()) positionalCombo_->addItem(QString::fromStdString(name));
+  estimateLabel_ = new QLabel;
+  estimateLabel_->setObjectName("modelEstimateLabel");
+  estimateLabel_->setWordWrap(true);
+  errorLabel_ = new QLabel;
+  errorLabel_->setObjectName("modelErrorLabel");
+  errorLabel_->setStyleSheet("color: #b00020;");
+  errorLabel_->setWordWrap(true);
+
+  auto* form = new QFormLayout(this);
+  form->setContentsMargins(0, 0, 0, 0);
+  form->addRow(tr("Preset"), presetCombo_);
+  form->addRow(tr("Layers"), layersSpin_);
+  form->addRow(tr("Heads"), headsSpin_);
+  form->addRow(tr("Width"), widthSpin_);
+  form->addRow(tr("Context (block)"), blockSpin_);
+  form->addRow(tr("Positions"), positionalCombo_);
+  form->addRow(estimateLabel_);
+  form->addRow(errorLabel_);
+
+  presetCombo_->setCurrentText("small");
+  applyPreset();
+  connect(presetCombo_, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::applyPreset);
+  for (QSpinBox* s : {layersSpin_, headsSpin_, widthSpin_, blockSpin_})
+    connect(s, &QSpinBox::valueChanged, this, [this] {
+      // Editing a size makes the config custom unless it still equals the chosen preset.
+      if (presetCombo_->currentIndex() < presetCombo_->count() - 1) {
+        const ModelConfig preset = model_preset(presetCombo_->currentText().toStdString());
+        const ModelConfig now = config();
+        if (now.n_layer != preset.n_layer || now.n_head != preset.n_head || now.n_embd != preset.n_embd ||
+            now.block_size != preset.block_size) {
+          const QSignalBlocker block(presetCombo_);
+          presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
+        }
+      }
+      refresh();
+    });
+  connect(positionalCombo_, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::refresh);
+}
+
+ModelConfig ModelConfigEditor::config() const {
+  ModelConfig c;
+  c.vocab_size = vocabularySize_;
+  c.n_layer = layersSpin_->value();
+  c.n_head = headsSpin_->value();
+  c.n_embd = widthSpin_->value();
+  c.block_size = blockSpin_->value();
+  c.positional = positionalCombo_->currentText().toStdString();
+  return c;
+}
+
+void ModelConfigEditor::setConfig(const ModelConfig& c) {
+  {
+    const QSignalBlocker b1(layersSpin_), b2(headsSpin_), b3(widthSpin_), b4(blockSpin_), b5(presetCombo_);
+    layersSpin_->setValue(c.n_layer);
+    headsSpin_->setValue(c.n_head);
+    widthSpin_->setValue(c.n_embd);
+    blockSpin_->setValue(c.block_size);
+    positionalCombo_->setCurrentText(QString::fromStdString(c.positional));
+    presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
+    for (int i = 0; i + 1 < presetCombo_->count(); ++i) {
+      const ModelConfig p = model_preset(presetCombo_->itemText(i).toStdString());
+      if (p.n_layer == c.n_layer && p.n_head == c.n_head && p.n_embd == c.n_embd && p.block_size == c.block_size)
+        presetCombo_->setCurrentIndex(i);
+    }
+  }
+  if (c.vocab_size > 0) vocabularySize_ = c.vocab_size;
+  refresh();
+}
+
+void ModelConfigEditor::setVocabularySize(int vocabularySize) {
+  vocabularySize_ = vocabularySize;
+  refresh();
+}
+
+void ModelConfigEditor::setBatchSize(int batch) {
+  batch_ = batch;
+  refresh();
+}
+
+QString ModelConfigEditor::validationError() const {
+  try {
+    config().validate();
+    return {};
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+void ModelConfigEditor::applyPreset() {
+  if (presetCombo_->currentIndex() == presetCombo_->count() - 1) return;  // custom keeps the current sizes
+  ModelConfig preset = model_preset(presetCombo_->currentText().toStdString());
+  preset.positional = positionalCombo_->currentText().toStdString();
+  preset.vocab_size = vocabularySize_;
+  setConfig(preset);
+}
+
+void ModelConfigEditor::refresh() {
+  const QString error = validationError();
+  errorLabel_->setText(error);
+  errorLabel_->setVisible(!error.isEmpty());
+  if (error.isEmpty()) {
+    const ModelConfig c = config();
+    const QLocale locale;
+    const double trainingBytes = double(Gpt::training_memory_bytes(c, std::max(1, batch_), c.block_size));
+    estimateLabel_->setText(tr("%1 parameters (%2 as float32); training needs %3 with batch %4")
+                                .arg(locale.toString(qlonglong(c.parameter_count())),
+                                     locale.formattedDataSize(c.parameter_count() * 4),
+                                     locale.formattedDataSize(qint64(trainingBytes)))
+                                .arg(batch_));
+  } else {
+    estimateLabel_->clear();
+  }
+  emit configChanged();
+}
+
+}  // namespace cllm::views
