@@ -176,11 +176,6 @@ void MainWindow::createPanels() {
   });
   connect(runsView_, &views::RunsView::deleteRequested, this, &MainWindow::deleteRun);
   connect(runsView_, &views::RunsView::refreshRequested, this, &MainWindow::refreshRuns);
-  connect(runsView_, &views::RunsView::openCheckpointRequested, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), store_->root(),
-                                                      tr("Checkpoints (*.safetensors);;All files (*)"));
-    if (!path.isEmpty()) loadCheckpointForGeneration(path);
-  });
   connect(runsView_, &views::RunsView::checkpointSelected, this, &MainWindow::showCheckpointDetails);
 }
 
@@ -195,10 +190,13 @@ void MainWindow::createActions() {
   startAction_ = action(tr("&Start training"), "startAction", QKeySequence(Qt::CTRL | Qt::Key_R), [this] { startTraining(); });
   startAction_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
   pauseAction_ = action(tr("&Pause"), "pauseAction", QKeySequence(Qt::CTRL | Qt::Key_P), [this] {
-    if (training_.isPaused())
+    if (training_.isPaused()) {
       training_.resume();
-    else
+    } else {
       training_.pause();
+      trainingPanel_->progress()->setState(tr("Pausing after this step…"));
+      updateActions();
+    }
   });
   pauseAction_->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
   stopAction_ = action(tr("S&top"), "stopAction", QKeySequence(Qt::CTRL | Qt::Key_Period), [this] {
@@ -208,16 +206,17 @@ void MainWindow::createActions() {
   stopAction_->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
   saveAction_ = action(tr("Save &checkpoint now"), "saveAction", QKeySequence::Save, [this] { training_.saveNow(); });
   saveAction_->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-  resumeAction_ = action(tr("&Resume from checkpoint…"), "resumeAction", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Resume training from checkpoint"), store_->root(),
-                                                      tr("Checkpoints (*.safetensors);;All files (*)"));
-    if (!path.isEmpty()) resumeFrom(path);
-  });
-  openCheckpointAction_ = action(tr("&Open checkpoint for generation…"), "openCheckpointAction", QKeySequence::Open, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), store_->root(),
-                                                      tr("Checkpoints (*.safetensors);;All files (*)"));
-    if (!path.isEmpty()) loadCheckpointForGeneration(path);
-  });
+  auto askForCheckpoint = [this](const QString& title) {
+    return QFileDialog::getOpenFileName(this, title, store_->root(), tr("Checkpoints (*.safetensors);;All files (*)"));
+  };
+  resumeAction_ = action(tr("&Resume from checkpoint…"), "resumeAction", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                         [this, askForCheckpoint] { resumeFrom(askForCheckpoint(tr("Resume training from checkpoint"))); });
+  openCheckpointAction_ = action(tr("&Open checkpoint for generation…"), "openCheckpointAction", QKeySequence::Open,
+                                 [this, askForCheckpoint] {
+                                   const QString path = askForCheckpoint(tr("Open checkpoint"));
+                                   if (!path.isEmpty()) loadCheckpointForGeneration(path);
+                                 });
+  connect(runsView_, &views::RunsView::openCheckpointRequested, openCheckpointAction_, &QAction::trigger);
   generateAction_ = action(tr("&Generate"), "generateAction", QKeySequence(Qt::CTRL | Qt::Key_G),
                            [this] { generate(generationView_->request()); });
   stopGenerationAction_ = action(tr("Stop &generation"), "stopGenerationAction", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),

@@ -45,8 +45,7 @@ void TrainingController::start(const TrainingRequest& request) {
 }
 
 void TrainingController::pause() {
-  if (!isRunning() || paused_.exchange(true)) return;
-  emit pausedChanged(true);
+  if (isRunning()) paused_ = true;  // pausedChanged(true) comes from the worker once it is idle
 }
 
 void TrainingController::resume() {
@@ -175,6 +174,7 @@ void TrainingController::work(TrainingRequest r) {
       serveRequests();
       if (paused_ && !stop_) {
         flush();
+        emit pausedChanged(true);
         std::unique_lock lock(mutex_);
         while (paused_ && !stop_) {
           wake_.wait_for(lock, std::chrono::milliseconds(100));

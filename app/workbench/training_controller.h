@@ -68,6 +68,7 @@ class TrainingController : public QObject {
   void evaluated(const cllm::views::EvalRecord& eval, double bestLoss, bool isBest);
   void saved(const QString& path);
   void snapshotReady(const cllm::app::ModelSnapshotPtr& snapshot);
+  // true once the worker has finished its step and sleeps (after pause()); false on resume().
   void pausedChanged(bool paused);
   // reason: "finished" or "stopped"; also after failed().
   void finished(const QString& reason, int stepsDone);

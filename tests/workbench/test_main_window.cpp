@@ -12,6 +12,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QSignalSpy>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -133,10 +134,13 @@ class TestMainWindow : public QObject {
     if (qEnvironmentVariableIsSet("CLLM_SCREENSHOT")) QVERIFY(w.grab().save(qEnvironmentVariable("CLLM_SCREENSHOT")));
 
     // Pause: the step count stops moving; resume: it moves again.
+    QSignalSpy paused(&w.training(), &app::TrainingController::pausedChanged);
     QTest::mouseClick(panelButton(w, "pauseAction"), Qt::LeftButton);
     QVERIFY(w.training().isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(!paused.isEmpty(), 10000);  // the worker finished its step and sleeps
+    QCOMPARE(paused.first().at(0).toBool(), true);
     auto* bar = w.trainingPanel()->findChild<QProgressBar*>("trainingProgressBar");
-    QTest::qWait(400);
+    QCOMPARE(w.trainingPanel()->findChild<QLabel*>("trainingStateLabel")->text(), QString("Paused"));
     const int pausedAt = bar->value();
     QTest::qWait(600);
     QCOMPARE(bar->value(), pausedAt);
@@ -251,6 +255,25 @@ class TestMainWindow : public QObject {
     const app::RunMetrics m = w.store().readMetrics(run);
     QCOMPARE(m.steps.last().step, 100);
     QVERIFY(m.steps.last().wall_seconds > m.steps.first().wall_seconds);
+  }
+
+  void germanTranslationIsComplete() {
+    app::saveLanguage("de");
+    QVERIFY(app::installLanguage(app::savedLanguage()));
+    {
+      MainWindow w(runs_.path());
+      QCOMPARE(w.windowTitle(), QString("CLLM Workbench"));
+      QCOMPARE(w.startAction()->text(), QString("Training &starten"));
+      QStringList menus;
+      for (QAction* a : w.menuBar()->actions()) menus << a->text();
+      QVERIFY2(menus.contains("&Datei"), qPrintable(menus.join(", ")));
+      QCOMPARE(w.findChild<QDockWidget*>("runsDock")->windowTitle(), QString("Läufe"));
+      QCOMPARE(w.generationView()->findChild<QPushButton*>("generateButton")->text(), QString("&Erzeugen"));
+    }
+    app::saveLanguage("en");
+    QVERIFY(app::installLanguage("en"));
+    MainWindow w(runs_.path());
+    QCOMPARE(w.startAction()->text(), QString("&Start training"));
   }
 
  private:

@@ -21,6 +21,11 @@
 
 namespace cllm::views {
 
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kRawAlpha = 0.25;
+}  // namespace
+
 struct MetricChart::Series {
   QString key;
   QString runLabel;
@@ -33,14 +38,21 @@ struct MetricChart::Series {
   QLineSeries* raw = nullptr;     // dense: the faint raw line; sparse: the only line
   QLineSeries* smooth = nullptr;  // dense only
 
+  // Bounds of the drawable points among the first boundsCount ones, in the current x mode and y scale:
+  // fitAxes extends them by the new points instead of rescanning a long run at every flush.
+  int boundsCount = 0;
+  double xMin = kInf, xMax = -kInf, yMin = kInf, yMax = -kInf;
+
+  void resetBounds() {
+    boundsCount = 0;
+    xMin = yMin = kInf;
+    xMax = yMax = -kInf;
+  }
   QString name() const { return displayName.isEmpty() ? runLabel : displayName; }
   QLineSeries* main() const { return smooth ? smooth : raw; }
 };
 
 namespace {
-
-constexpr double kRawAlpha = 0.25;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // 1, 2 or 5 times a power of ten, so tick labels stay short whatever the zoom.
 double niceInterval(double span, int targetTicks) {
@@ -52,15 +64,15 @@ double niceInterval(double span, int targetTicks) {
   return 10.0 * magnitude;
 }
 
-// Dynamic ticks anchored at 0 give round labels without changing the fitted range (applyNiceNumbers
-// would widen it). The interval must always match the range it is laid out with: an interval of 0.2
-// over a million steps means millions of tick items, so setRangeWithTicks passes through fixed ticks.
 // True for an empty range and for float noise around one value (a smoothed constant is 1 +- 2e-16):
 // neither is a range worth showing, and Qt's tick loop (value += interval) would never advance over it.
 bool negligibleSpan(double lo, double hi) {
   return !(hi - lo > 1e-9 * std::max(std::abs(lo), std::abs(hi)));
 }
 
+// Dynamic ticks anchored at 0 give round labels without changing the fitted range (applyNiceNumbers
+// would widen it). The interval must always match the range it is laid out with: an interval of 0.2
+// over a million steps means millions of tick items, so setRangeWithTicks passes through fixed ticks.
 void setTicksFor(QValueAxis* axis, double min, double max) {
   if (negligibleSpan(min, max) || !std::isfinite(max - min)) {
     axis->setTickType(QValueAxis::TicksFixed);
@@ -101,22 +113,41 @@ MetricChart::MetricChart(const QString& title, QWidget* parent) : QChartView(new
 
   auto* x = new QValueAxis;
   x->setTitleText(tr("Step"));
-  x->setLabelFormat(QStringLiteral("%g"));
+  x->setLabelFormat(QStringLiteral("%.7g"));  // step 1000000, not 1e+06
   chart()->addAxis(x, Qt::AlignBottom);
   connect(x, &QValueAxis::rangeChanged, this, [this, x](double min, double max) {
     if (!applyingRange_) userZoomed_ = true;
     setTicksFor(x, min, max);
   });
   xAxis_ = x;
-  replaceYAxis();
+
+  // Both y axes live for the chart's lifetime and the unused one is hidden: Qt Charts 6.4 leaves the
+  // labels of a removed axis painted on the chart.
+  linearY_ = new QValueAxis;
+  linearY_->setLabelFormat(QStringLiteral("%.4g"));
+  chart()->addAxis(linearY_, Qt::AlignLeft);
+  connect(linearY_, &QValueAxis::rangeChanged, this, [this](double min, double max) {
+    if (!applyingRange_) userZoomed_ = true;
+    setTicksFor(linearY_, min, max);
+  });
+  logY_ = new QLogValueAxis;
+  logY_->setBase(10.0);
+  logY_->setLabelFormat(QStringLiteral("%g"));
+  logY_->setRange(1.0, 10.0);  // a degenerate range would be replaced by a series' domain, zeros included
+  logY_->setVisible(false);
+  chart()->addAxis(logY_, Qt::AlignLeft);
+  connect(logY_, &QLogValueAxis::rangeChanged, this, [this] {
+    if (!applyingRange_) userZoomed_ = true;
+  });
+  yAxis_ = linearY_;
   fitAxes();
 }
 
 MetricChart::~MetricChart() = default;
 
 void MetricChart::attach(QLineSeries* line, QAbstractAxis* axis) {
-  // Attaching makes Qt re-initialise the axis range from the series' domain. That is not a user zoom,
-  // and it must not be laid out with a tick interval meant for another range (see setTicksFor).
+  // Qt replaces a degenerate axis range (min == max) by the new series' domain when attaching. That is
+  // not a user zoom, and it must not be laid out with a tick interval meant for another range.
   applyingRange_ = true;
   auto* valueAxis = qobject_cast<QValueAxis*>(axis);
   if (valueAxis) valueAxis->setTickType(QValueAxis::TicksFixed);
@@ -175,6 +206,7 @@ void MetricChart::setSeries(const QString& key, const QString& runLabel, SeriesK
   s->data.clear();
   s->data.setSmoothing(kind == SeriesKind::Dense && smoothingEnabled_ ? smoothing_ : 0.0);
   s->data.append(points, wallSeconds);
+  s->resetBounds();
   styleSeries(*s);
   afterDataChange(*s);
 }
@@ -183,7 +215,7 @@ void MetricChart::appendPoints(const QString& key, const QList<QPointF>& points,
                                const QList<double>& wallSeconds) {
   Series* s = find(key);
   if (!s || points.isEmpty()) return;
-  s->data.append(points, wallSeconds);
+  if (s->data.append(points, wallSeconds)) s->resetBounds();
   afterDataChange(*s);
 }
 
@@ -355,6 +387,7 @@ void MetricChart::setSmoothing(double weight) {
   for (auto& s : series_) {
     if (s->kind != SeriesKind::Dense) continue;
     s->data.setSmoothing(smoothing_);
+    s->resetBounds();
     refreshSeries(*s);
   }
   if (!userZoomed_) fitAxes();
@@ -366,6 +399,7 @@ void MetricChart::setSmoothingEnabled(bool enabled) {
   for (auto& s : series_) {
     if (s->kind != SeriesKind::Dense) continue;
     s->data.setSmoothing(enabled ? smoothing_ : 0.0);
+    s->resetBounds();
     styleSeries(*s);
     refreshSeries(*s);
   }
@@ -375,14 +409,16 @@ void MetricChart::setSmoothingEnabled(bool enabled) {
 void MetricChart::setLogScale(bool on) {
   if (logScale_ == on) return;
   logScale_ = on;
-  replaceYAxis();
-  refreshAll();
+  for (auto& s : series_) s->resetBounds();
+  refreshAll();  // drop non-positive points before the log axis maps them
+  switchYAxis();
   resetZoom();
 }
 
 void MetricChart::setXAxisMode(XAxisMode mode) {
   if (xMode_ == mode) return;
   xMode_ = mode;
+  for (auto& s : series_) s->resetBounds();
   xAxis_->setTitleText(mode == XAxisMode::Step ? tr("Step") : tr("Relative time (s)"));
   refreshAll();
   resetZoom();
@@ -393,58 +429,51 @@ void MetricChart::resetZoom() {
   fitAxes();
 }
 
-void MetricChart::replaceYAxis() {
-  QAbstractAxis* old = yAxis_;
-  if (logScale_) {
-    auto* axis = new QLogValueAxis;
-    axis->setBase(10.0);
-    axis->setLabelFormat(QStringLiteral("%g"));
-    // Minor grid lines at 2..9 let the eye read values between the labelled powers of ten.
-    axis->setMinorTickCount(8);
-    connect(axis, &QLogValueAxis::rangeChanged, this, [this] {
-      if (!applyingRange_) userZoomed_ = true;
-    });
-    yAxis_ = axis;
-  } else {
-    auto* axis = new QValueAxis;
-    axis->setLabelFormat(QStringLiteral("%.4g"));
-    connect(axis, &QValueAxis::rangeChanged, this, [this, axis](double min, double max) {
-      if (!applyingRange_) userZoomed_ = true;
-      setTicksFor(axis, min, max);
-    });
-    yAxis_ = axis;
-  }
-  chart()->addAxis(yAxis_, Qt::AlignLeft);
+void MetricChart::switchYAxis() {
+  QAbstractAxis* next = logScale_ ? static_cast<QAbstractAxis*>(logY_) : linearY_;
+  if (next == yAxis_) return;
   for (const auto& s : series_) {
     for (QLineSeries* line : {s->raw, s->smooth}) {
-      if (!line) continue;
-      if (old) line->detachAxis(old);
-      attach(line, yAxis_);
+      if (line) line->detachAxis(yAxis_);
     }
   }
-  if (old) {
-    chart()->removeAxis(old);
-    delete old;
+  yAxis_->setVisible(false);
+  next->setVisible(true);
+  yAxis_ = next;
+  for (const auto& s : series_) {
+    for (QLineSeries* line : {s->raw, s->smooth}) {
+      if (line) attach(line, yAxis_);
+    }
   }
+}
+
+void MetricChart::extendBounds(Series& s) {
+  const SeriesData& d = s.data;
+  if (s.boundsCount > d.size()) s.resetBounds();
+  const bool smoothed = s.kind == SeriesKind::Dense;
+  for (int i = s.boundsCount; i < d.size(); ++i) {
+    const double x = xOf(d, i);
+    if (!std::isfinite(x)) continue;
+    for (double y : {d.values()[i], smoothed ? d.smoothed()[i] : d.values()[i]}) {
+      if (!std::isfinite(y) || (logScale_ && y <= 0)) continue;
+      s.xMin = std::min(s.xMin, x);
+      s.xMax = std::max(s.xMax, x);
+      s.yMin = std::min(s.yMin, y);
+      s.yMax = std::max(s.yMax, y);
+    }
+  }
+  s.boundsCount = d.size();
 }
 
 void MetricChart::fitAxes() {
   double xMin = kInf, xMax = -kInf, yMin = kInf, yMax = -kInf;
   for (const auto& s : series_) {
     if (!s->visible) continue;
-    const SeriesData& d = s->data;
-    const bool smoothed = s->kind == SeriesKind::Dense;
-    for (int i = 0; i < d.size(); ++i) {
-      const double x = xOf(d, i);
-      if (!std::isfinite(x)) continue;
-      for (double y : {d.values()[i], smoothed ? d.smoothed()[i] : d.values()[i]}) {
-        if (!std::isfinite(y) || (logScale_ && y <= 0)) continue;
-        xMin = std::min(xMin, x);
-        xMax = std::max(xMax, x);
-        yMin = std::min(yMin, y);
-        yMax = std::max(yMax, y);
-      }
-    }
+    extendBounds(*s);
+    xMin = std::min(xMin, s->xMin);
+    xMax = std::max(xMax, s->xMax);
+    yMin = std::min(yMin, s->yMin);
+    yMax = std::max(yMax, s->yMax);
   }
   if (xMin > xMax) {
     xMin = 0.0;
@@ -458,12 +487,14 @@ void MetricChart::fitAxes() {
     xMax = mid + 0.5;
   }
   if (logScale_) {
-    double lo = std::log10(yMin), hi = std::log10(yMax);
+    // QLogValueAxis labels only powers of its base. Over less than ~1.5 decades (a loss from 6 to 1.5)
+    // powers of ten would leave one label or none; powers of two give several.
+    const double base = std::log10(yMax / yMin) < 1.5 ? 2.0 : 10.0;
+    double lo = std::log(yMin) / std::log(base), hi = std::log(yMax) / std::log(base);
     const double pad = std::max(0.05 * (hi - lo), 0.02);
     lo -= pad;
     hi += pad;
-    // QLogValueAxis labels only powers of ten: keep at least one inside the range, widening on the side
-    // that costs less.
+    // Keep at least one labelled power inside the range, widening on the side that costs less.
     if (std::floor(hi) < std::ceil(lo)) {
       if (lo - std::floor(lo) < std::ceil(hi) - hi) {
         lo = std::floor(lo);
@@ -471,8 +502,12 @@ void MetricChart::fitAxes() {
         hi = std::ceil(hi);
       }
     }
-    yMin = std::pow(10.0, lo);
-    yMax = std::pow(10.0, hi);
+    yMin = std::pow(base, lo);
+    yMax = std::pow(base, hi);
+    applyingRange_ = true;
+    logY_->setBase(base);
+    logY_->setMinorTickCount(base == 10.0 ? 8 : 0);  // 8: grid lines at 2..9 within each decade
+    applyingRange_ = false;
   } else {
     if (negligibleSpan(yMin, yMax)) {
       // A constant (a fixed learning rate): centre it, at a scale that keeps its digits readable.
@@ -492,10 +527,10 @@ void MetricChart::fitAxes() {
 void MetricChart::applyRange(double xMin, double xMax, double yMin, double yMax) {
   applyingRange_ = true;
   setRangeWithTicks(static_cast<QValueAxis*>(xAxis_), xMin, xMax);
-  if (auto* y = qobject_cast<QValueAxis*>(yAxis_)) {
-    setRangeWithTicks(y, yMin, yMax);
+  if (logScale_) {
+    logY_->setRange(yMin, yMax);
   } else {
-    static_cast<QLogValueAxis*>(yAxis_)->setRange(yMin, yMax);
+    setRangeWithTicks(linearY_, yMin, yMax);
   }
   applyingRange_ = false;
 }

@@ -19,6 +19,8 @@
 
 QT_BEGIN_NAMESPACE
 class QAbstractAxis;
+class QLogValueAxis;
+class QValueAxis;
 class QLineSeries;
 class QLegendMarker;
 QT_END_NAMESPACE
@@ -47,7 +49,9 @@ class MetricChart : public QChartView {
 
  public:
   enum class Line { Raw, Smoothed };
-  static constexpr int kMaxShownPoints = 4000;
+  // Measured with Qt 6.4's raster engine under Xvfb: a noisy 3125-point line took ~30 ms to draw, a
+  // 1562-point one ~1 ms; and more points than pixels add nothing visible.
+  static constexpr int kMaxShownPoints = 2000;
 
   explicit MetricChart(const QString& title, QWidget* parent = nullptr);
   ~MetricChart() override;
@@ -104,7 +108,7 @@ class MetricChart : public QChartView {
   QColor seriesColor(const QString& key) const;
   QString seriesRunLabel(const QString& key) const;
   QAbstractAxis* xAxis() const { return xAxis_; }
-  QAbstractAxis* yAxis() const { return yAxis_; }
+  QAbstractAxis* yAxis() const { return yAxis_; }  // the shown one: a QValueAxis or a QLogValueAxis
   QPair<double, double> xRange() const;
   QPair<double, double> yRange() const;
 
@@ -129,16 +133,19 @@ class MetricChart : public QChartView {
   void refreshSeries(Series& s);
   void refreshAll();
   void afterDataChange(Series& s);
+  void extendBounds(Series& s);
   void fitAxes();
   void applyRange(double xMin, double xMax, double yMin, double yMax);
-  void replaceYAxis();
+  void switchYAxis();
   void onLegendMarkerClicked(QLegendMarker* marker);
   double xOf(const SeriesData& data, int i) const;
   QString hoverLine(const Series& s, int i) const;
 
   std::vector<std::unique_ptr<Series>> series_;
   QAbstractAxis* xAxis_ = nullptr;
-  QAbstractAxis* yAxis_ = nullptr;
+  QAbstractAxis* yAxis_ = nullptr;  // linearY_ or logY_, whichever is shown
+  QValueAxis* linearY_ = nullptr;
+  QLogValueAxis* logY_ = nullptr;
   double smoothing_ = 0.6;
   bool smoothingEnabled_ = true;
   bool logScale_ = false;

@@ -19,6 +19,7 @@
 #include "util/error.h"
 #include "views/generation/seed_spin_box.h"
 #include "views/generation/stop_strings.h"
+#include "views/validation_message.h"
 
 namespace cllm::views {
 
@@ -450,13 +451,8 @@ void SamplingControls::updateEnabledControls() {
 void SamplingControls::revalidate() {
   GenerationRequest request;
   fillRequest(request);
-  QString error;
-  try {
-    request.settings.validate();
-    if (request.mode == GenerationRequest::Beam) request.beam.validate();
-  } catch (const cllm::Error& e) {
-    error = QString::fromStdString(e.what());
-  }
+  const QString error = request.mode == GenerationRequest::Beam ? validationMessage(request.settings, request.beam)
+                                                                 : validationMessage(request.settings);
   const bool wasValid = error_.isEmpty();
   error_ = error;
   validationLabel_->setText(error.isEmpty() ? QString() : tr("Cannot generate: %1").arg(error));

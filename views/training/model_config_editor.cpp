@@ -8,7 +8,7 @@
 
 #include "model/gpt.h"
 #include "model/positional_encoding.h"
-#include "util/error.h"
+#include "views/validation_message.h"
 
 namespace cllm::views {
 
@@ -110,14 +110,7 @@ void ModelConfigEditor::setBatchSize(int batch) {
   refresh();
 }
 
-QString ModelConfigEditor::validationError() const {
-  try {
-    config().validate();
-    return {};
-  } catch (const Error& e) {
-    return QString::fromStdString(e.what());
-  }
-}
+QString ModelConfigEditor::validationError() const { return validationMessage(config()); }
 
 void ModelConfigEditor::applyPreset() {
   if (presetCombo_->currentIndex() == presetCombo_->count() - 1) return;  // custom keeps the current sizes

@@ -8,7 +8,7 @@
 #include <QLabel>
 #include <QSpinBox>
 
-#include "util/error.h"
+#include "views/validation_message.h"
 
 namespace cllm::views {
 
@@ -147,14 +147,7 @@ void TrainConfigEditor::setThreads(int threads, int maximum) {
   threadsSpin_->setValue(threads);
 }
 
-QString TrainConfigEditor::validationError() const {
-  try {
-    config().validate();
-    return {};
-  } catch (const Error& e) {
-    return QString::fromStdString(e.what());
-  }
-}
+QString TrainConfigEditor::validationError() const { return validationMessage(config()); }
 
 void TrainConfigEditor::refresh() {
   const QString error = validationError();

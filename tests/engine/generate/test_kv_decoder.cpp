@@ -78,9 +78,10 @@ TEST(KvCache, GreedyGenerationEqualsRecomputingTheFullContextEachStep) {
     const auto last = model->logits().subspan(static_cast<size_t>(T - 1) * c.vocab_size, c.vocab_size);
     const int32_t argmax = static_cast<int32_t>(std::max_element(last.begin(), last.end()) - last.begin());
     ASSERT_EQ(cached.tokens[i].id, argmax) << "token " << i;
-    // The reported probability is the model's softmax at that position.
+    // The reported probability is the model's softmax at that position (float32 logits summed in another
+    // order by the cached path, so equal to a few parts in 1e5).
     const auto probs = softmax(last);
-    EXPECT_NEAR(cached.tokens[i].probability, probs[argmax], 1e-5);
+    EXPECT_NEAR(cached.tokens[i].probability, probs[argmax], 5e-5 * probs[argmax] + 1e-6);
     context.push_back(argmax);
   }
 }

@@ -8,6 +8,7 @@
 #include <QtCharts/QChart>
 #include <QtCharts/QLegend>
 #include <QtCharts/QLegendMarker>
+#include <QtCharts/QLogValueAxis>
 #include <QtTest>
 
 #include <cmath>
@@ -106,7 +107,9 @@ class TestMetricChart : public QObject {
 
     chart.setLogScale(true);
     QCOMPARE(chart.yAxis()->type(), QAbstractAxis::AxisTypeLogValue);
-    QCOMPARE(chart.chart()->axes(Qt::Vertical).size(), 1);  // the linear axis was replaced, not kept
+    int shownVertical = 0;
+    for (QAbstractAxis* axis : chart.chart()->axes(Qt::Vertical)) shownVertical += axis->isVisible() ? 1 : 0;
+    QCOMPARE(shownVertical, 1);  // the linear axis is not drawn beside the log one
     const QList<QPointF> shown = chart.shownPoints(QStringLiteral("a"), MetricChart::Line::Raw);
     QCOMPARE(shown.size(), 4);
     for (const QPointF& p : shown) QVERIFY(p.y() > 0);
@@ -114,6 +117,16 @@ class TestMetricChart : public QObject {
     const auto [lo, hi] = chart.yRange();
     QVERIFY(lo > 0 && lo <= 0.02);
     QVERIFY(hi >= 40.0);
+
+    // Less than two decades of data: labelled powers of two instead of a single power of ten.
+    chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse, {{0, 5.5}, {1, 1.6}});
+    auto* log = qobject_cast<QLogValueAxis*>(chart.yAxis());
+    QVERIFY(log);
+    QCOMPARE(log->base(), 2.0);
+    QVERIFY(chart.yRange().first <= 1.6 && chart.yRange().first > 1.0);
+    QVERIFY(chart.yRange().second >= 5.5 && chart.yRange().second < 8.0);
+    chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse, points);
+    QCOMPARE(log->base(), 10.0);
 
     chart.setLogScale(false);
     QCOMPARE(chart.yAxis()->type(), QAbstractAxis::AxisTypeValue);
@@ -308,8 +321,7 @@ class TestMetricChart : public QObject {
     chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Dense, noisyLoss(0, 101));
     chart.show();
     QVERIFY(QTest::qWaitForWindowExposed(&chart));
-    const auto fullX = chart.xRange();
-    const auto fullY = chart.yRange();
+    QCOMPARE(chart.xRange(), qMakePair(0.0, 100.0));
 
     QTest::mousePress(chart.viewport(), Qt::LeftButton, {}, plotPoint(chart, 0.25, 0.2));
     QTest::mouseMove(chart.viewport(), plotPoint(chart, 0.5, 0.6));
@@ -319,19 +331,24 @@ class TestMetricChart : public QObject {
     QVERIFY2(std::abs(zoomedX.first - 25.0) < 3.0 && std::abs(zoomedX.second - 50.0) < 3.0,
              qPrintable(QStringLiteral("%1..%2").arg(zoomedX.first).arg(zoomedX.second)));
 
-    // New data must not yank the user out of the zoomed view.
+    // New data, even a new series, must not yank the user out of the zoomed view.
     chart.appendPoints(QStringLiteral("a"), noisyLoss(101, 100));
     QCOMPARE(chart.xRange(), zoomedX);
+    const auto zoomedY = chart.yRange();
+    chart.setSeries(QStringLiteral("b"), QStringLiteral("run b"), SeriesKind::Sparse,
+                    {{-50, 99.0}, {300, -9.0}});
+    QCOMPARE(chart.xRange(), zoomedX);
+    QCOMPARE(chart.yRange(), zoomedY);
 
     QTest::mouseClick(chart.viewport(), Qt::RightButton, {}, plotPoint(chart, 0.5, 0.5));
     QVERIFY(!chart.isZoomed());
-    QCOMPARE(chart.xRange(), qMakePair(fullX.first, 200.0));
-    QVERIFY(chart.yRange().first <= fullY.first + 1e-9);
+    QCOMPARE(chart.xRange(), qMakePair(-50.0, 300.0));
+    QVERIFY(chart.yRange().first < -9.0 && chart.yRange().second > 99.0);
 
     // A plain left click is not a zoom.
     QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, plotPoint(chart, 0.5, 0.5));
     QVERIFY(!chart.isZoomed());
-    QCOMPARE(chart.xRange(), qMakePair(fullX.first, 200.0));
+    QCOMPARE(chart.xRange(), qMakePair(-50.0, 300.0));
   }
 
   void csvExportRoundTrips() {
