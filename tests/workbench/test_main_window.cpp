@@ -96,6 +96,29 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(summary->text().contains("characters"), 10000);
   }
 
+  void settingsAndLayoutSurviveARestart() {
+    {
+      MainWindow w(runs_.path());
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      w.trainingPanel()->training()->findChild<QSpinBox*>("stepsSpin")->setValue(777);
+      w.trainingPanel()->model()->findChild<QSpinBox*>("widthSpin")->setValue(96);
+      w.findChild<QDockWidget*>("runsDock")->hide();
+      w.close();
+    }
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCOMPARE(w.trainingPanel()->training()->config().steps, 777);
+    QCOMPARE(w.trainingPanel()->model()->config().n_embd, 96);
+    QVERIFY(w.findChild<QDockWidget*>("runsDock")->isHidden());
+    // View -> Reset layout brings every panel back.
+    w.findChild<QAction*>("resetLayoutAction")->trigger();
+    QVERIFY(!w.findChild<QDockWidget*>("runsDock")->isHidden());
+    w.close();
+    QSettings().clear();
+  }
+
   void trainsLiveWithPauseResumeAndStop() {
     MainWindow w(runs_.path());
     w.show();
@@ -140,7 +163,7 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!paused.isEmpty(), 10000);  // the worker finished its step and sleeps
     QCOMPARE(paused.first().at(0).toBool(), true);
     auto* bar = w.trainingPanel()->findChild<QProgressBar*>("trainingProgressBar");
-    QCOMPARE(w.trainingPanel()->findChild<QLabel*>("trainingStateLabel")->text(), QString("Paused"));
+    QTRY_COMPARE(w.trainingPanel()->findChild<QLabel*>("trainingStateLabel")->text(), QString("Paused"));
     const int pausedAt = bar->value();
     QTest::qWait(600);
     QCOMPARE(bar->value(), pausedAt);
