@@ -28,6 +28,7 @@ void GenerationController::generate(const ModelSnapshotPtr& model, const views::
   require(!isRunning(), "a generation is already running");
   if (thread_) thread_->wait();
   stop_ = false;
+  active_ = true;
   thread_.reset(QThread::create([this, model, request] { work(model, request); }));
   thread_->setObjectName("generation");
   thread_->start();
@@ -59,6 +60,7 @@ void GenerationController::work(ModelSnapshotPtr snapshot, views::GenerationRequ
       for (const SampledToken& t : best.tokens) tokens.append(toView(t, streamer.push(t.id), tokenizer));
       if (!tokens.isEmpty()) tokens.last().text += QString::fromStdString(streamer.finish());
       emit tokensReady(tokens);
+      active_ = false;
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       emit finished(tr("beam search: %1 tokens in %2 s, score %3, log-probability %4%5")
                         .arg(best.tokens.size())
@@ -93,12 +95,14 @@ void GenerationController::work(ModelSnapshotPtr snapshot, views::GenerationRequ
     const QString reason = result.stop_reason == "stop_string" ? tr("stop string")
                            : result.stop_reason == "cancelled" ? tr("stopped")
                                                                : tr("max tokens");
+    active_ = false;
     emit finished(tr("%1 tokens, %2 tokens/s, ended by %3, seed %4")
                       .arg(result.tokens.size())
                       .arg(result.seconds > 0 ? result.tokens.size() / result.seconds : 0.0, 0, 'f', 0)
                       .arg(reason)
                       .arg(request.settings.seed));
   } catch (const std::exception& e) {
+    active_ = false;
     emit failed(QString::fromStdString(e.what()));
   }
 }

@@ -20,7 +20,8 @@ class GenerationController : public QObject {
   explicit GenerationController(QObject* parent = nullptr);
   ~GenerationController() override;  // cancels and waits
 
-  bool isRunning() const { return thread_ && thread_->isRunning(); }
+  // From generate() until just before finished() or failed() is emitted.
+  bool isRunning() const { return active_; }
   // request.settings.seed is the seed used (the caller resolves "random").
   void generate(const ModelSnapshotPtr& model, const views::GenerationRequest& request);
   void stop();
@@ -37,7 +38,7 @@ class GenerationController : public QObject {
   void work(ModelSnapshotPtr model, views::GenerationRequest request);
 
   std::unique_ptr<QThread> thread_;
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> active_{false}, stop_{false};
 };
 
 }  // namespace cllm::app

@@ -39,6 +39,7 @@ void TrainingController::start(const TrainingRequest& request) {
   require(!isRunning(), "a training run is already active");
   if (thread_) thread_->wait();
   stop_ = paused_ = saveNow_ = snapshot_ = false;
+  active_ = true;
   thread_.reset(QThread::create([this, request] { work(request); }));
   thread_->setObjectName("training");
   thread_->start();
@@ -194,6 +195,8 @@ void TrainingController::work(TrainingRequest r) {
     reason = QStringLiteral("failed");
     emit failed(QString::fromStdString(e.what()));
   }
+  active_ = false;
+  paused_ = false;
   emit finished(reason, stepsDone);
 }
 

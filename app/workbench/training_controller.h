@@ -50,7 +50,8 @@ class TrainingController : public QObject {
   explicit TrainingController(QObject* parent = nullptr);
   ~TrainingController() override;  // stops and waits
 
-  bool isRunning() const { return thread_ && thread_->isRunning(); }
+  // From start() until just before finished() is emitted, so a handler of finished() sees false.
+  bool isRunning() const { return active_; }
   bool isPaused() const { return paused_; }
 
   void start(const TrainingRequest& request);
@@ -78,7 +79,7 @@ class TrainingController : public QObject {
   void work(TrainingRequest request);  // on the worker thread
 
   std::unique_ptr<QThread> thread_;
-  std::atomic<bool> stop_{false}, paused_{false}, saveNow_{false}, snapshot_{false};
+  std::atomic<bool> active_{false}, stop_{false}, paused_{false}, saveNow_{false}, snapshot_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
 };
