@@ -100,34 +100,34 @@
 <context>
     <name>cllm::app::GenerationController</name>
     <message>
-        <location filename="../app/workbench/generation_controller.cpp" line="63"/>
+        <location filename="../app/workbench/generation_controller.cpp" line="65"/>
         <source>beam search: %1 tokens in %2 s, score %3, log-probability %4%5</source>
         <translation>Strahlsuche: %1 Tokens in %2 s, Bewertung %3, Log-Wahrscheinlichkeit %4%5</translation>
     </message>
     <message>
-        <location filename="../app/workbench/generation_controller.cpp" line="68"/>
+        <location filename="../app/workbench/generation_controller.cpp" line="70"/>
         <source>, stopped</source>
         <translation>, gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/generation_controller.cpp" line="93"/>
+        <location filename="../app/workbench/generation_controller.cpp" line="95"/>
         <source>stop string</source>
         <translation>Stoppzeichenfolge</translation>
     </message>
     <message>
-        <location filename="../app/workbench/generation_controller.cpp" line="94"/>
+        <location filename="../app/workbench/generation_controller.cpp" line="96"/>
         <source>stopped</source>
         <translation>Abbruch</translation>
     </message>
     <message>
-        <location filename="../app/workbench/generation_controller.cpp" line="95"/>
+        <location filename="../app/workbench/generation_controller.cpp" line="97"/>
         <source>max tokens</source>
         <translation>Tokenlimit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/generation_controller.cpp" line="96"/>
-        <source>%1 tokens, %2 tokens/s, ended by %3, seed %4</source>
-        <translation>%1 Tokens, %2 Tokens/s, beendet durch %3, Seed %4</translation>
+        <location filename="../app/workbench/generation_controller.cpp" line="99"/>
+        <source>%1 tokens, %2 tokens/s, ended by %3</source>
+        <translation>%1 Tokens, %2 Tokens/s, beendet durch %3</translation>
     </message>
 </context>
 <context>
@@ -492,9 +492,9 @@
 <context>
     <name>cllm::app::TrainingController</name>
     <message>
-        <location filename="../app/workbench/training_controller.cpp" line="115"/>
-        <source>model being trained, step %1</source>
-        <translation>Modell im Training, Schritt %1</translation>
+        <location filename="../app/workbench/training_controller.cpp" line="116"/>
+        <source>training run, step %1</source>
+        <translation>Trainingslauf, Schritt %1</translation>
     </message>
 </context>
 <context>
@@ -847,28 +847,28 @@
 <context>
     <name>cllm::views::MetricChart</name>
     <message>
-        <location filename="../views/charts/metric_chart.cpp" line="114"/>
-        <location filename="../views/charts/metric_chart.cpp" line="402"/>
+        <location filename="../views/charts/metric_chart.cpp" line="115"/>
+        <location filename="../views/charts/metric_chart.cpp" line="422"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../views/charts/metric_chart.cpp" line="402"/>
+        <location filename="../views/charts/metric_chart.cpp" line="422"/>
         <source>Relative time (s)</source>
         <translation>Relative Zeit (s)</translation>
     </message>
     <message>
-        <location filename="../views/charts/metric_chart.cpp" line="540"/>
+        <location filename="../views/charts/metric_chart.cpp" line="549"/>
         <source>%1 — step %2: value %3, smoothed %4, time %5</source>
         <translation>%1 — Schritt %2: Wert %3, geglättet %4, Zeit %5</translation>
     </message>
     <message>
-        <location filename="../views/charts/metric_chart.cpp" line="544"/>
+        <location filename="../views/charts/metric_chart.cpp" line="553"/>
         <source>%1 — step %2: value %3, time %4</source>
         <translation>%1 — Schritt %2: Wert %3, Zeit %4</translation>
     </message>
     <message>
-        <location filename="../views/charts/metric_chart.cpp" line="614"/>
+        <location filename="../views/charts/metric_chart.cpp" line="623"/>
         <source>Could not render the chart as PNG.</source>
         <translation>Das Diagramm konnte nicht als PNG gerendert werden.</translation>
     </message>

@@ -96,11 +96,10 @@ void GenerationController::work(ModelSnapshotPtr snapshot, views::GenerationRequ
                            : result.stop_reason == "cancelled" ? tr("stopped")
                                                                : tr("max tokens");
     active_ = false;
-    emit finished(tr("%1 tokens, %2 tokens/s, ended by %3, seed %4")
+    emit finished(tr("%1 tokens, %2 tokens/s, ended by %3")
                       .arg(result.tokens.size())
                       .arg(result.seconds > 0 ? result.tokens.size() / result.seconds : 0.0, 0, 'f', 0)
-                      .arg(reason)
-                      .arg(request.settings.seed));
+                      .arg(reason));
   } catch (const std::exception& e) {
     active_ = false;
     emit failed(QString::fromStdString(e.what()));

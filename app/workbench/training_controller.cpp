@@ -113,7 +113,7 @@ void TrainingController::work(TrainingRequest r) {
       s->model = std::move(model);
       s->tokenizer = tokenizer;
       s->step = trainer.steps_done();
-      s->label = tr("model being trained, step %1").arg(s->step);
+      s->label = tr("training run, step %1").arg(s->step);
       return ModelSnapshotPtr(std::move(s));
     };
 
@@ -151,7 +151,7 @@ void TrainingController::work(TrainingRequest r) {
       tokensThisSession += s.tokens;
       trainingSeconds += s.seconds;
       smoothLoss = std::isnan(smoothLoss) ? s.loss : 0.9 * smoothLoss + 0.1 * s.loss;
-      if (seconds_since(lastFlush) >= 0.1) flush();
+      if (seconds_since(lastFlush) >= 0.25) flush();
     };
     observer.on_eval = [&](const EvalResult& e) {
       flush();

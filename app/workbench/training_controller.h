@@ -2,7 +2,7 @@
 // Runs one training session on a worker thread and reports to the GUI through queued signals. The GUI
 // thread only flips flags (pause, stop, save now, snapshot) that the worker reads between steps, so
 // the window never waits for a step to finish. Step records are batched (at most one signal per
-// 100 ms) so fast training does not flood the event loop.
+// 250 ms) so fast training does not flood the event loop.
 
 #include <QObject>
 #include <QThread>

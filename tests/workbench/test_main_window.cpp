@@ -96,6 +96,26 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(summary->text().contains("characters"), 10000);
   }
 
+  // The README's picture: the default run on the built-in corpus, halfway, with a sample from it.
+  // Runs only when asked: tests/run_with_display.sh env CLLM_SCREENSHOT=docs/workbench-training.png
+  // build/tests/workbench/test_workbench screenshotDefaultRun
+  void screenshotDefaultRun() {
+    if (!qEnvironmentVariableIsSet("CLLM_SCREENSHOT")) QSKIP("makes the README screenshot when CLLM_SCREENSHOT is set");
+    QSettings().clear();
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.startAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(points(w, Metric::ValidationLoss) >= 5, 300000);
+    w.generationView()->setPrompt("The fox");
+    w.generationView()->findChild<QPushButton*>("generateButton")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.generationView()->isBusy(), 30000);
+    QTest::qWait(600);
+    QVERIFY(w.grab().save(qEnvironmentVariable("CLLM_SCREENSHOT")));
+    w.stopAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.training().isRunning(), 60000);
+  }
+
   void settingsAndLayoutSurviveARestart() {
     {
       MainWindow w(runs_.path());

@@ -33,7 +33,7 @@ class ChartPanel : public QWidget {
   Q_OBJECT
 
  public:
-  static constexpr int kFlushIntervalMs = 100;
+  static constexpr int kFlushIntervalMs = 500;
 
   explicit ChartPanel(QWidget* parent = nullptr);
   ~ChartPanel() override;
