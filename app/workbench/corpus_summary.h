@@ -3,7 +3,6 @@
 // token count under the chosen tokenizer, and a preview. Computed off the GUI thread (a folder of text
 // can take a while to read); BPE is only trained when the run starts, since that takes seconds.
 
-#include <QMetaType>
 #include <QString>
 
 #include "text/tokenizer.h"

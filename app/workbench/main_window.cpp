@@ -13,6 +13,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
+#include <QFutureWatcher>
 #include <QtConcurrent>
 #include <cmath>
 
@@ -63,7 +64,6 @@ QString checkpointSummary(const Checkpoint& c) {
 MainWindow::MainWindow(const QString& runsRoot, QWidget* parent) : QMainWindow(parent) {
   setObjectName("mainWindow");
   setWindowTitle(tr("CLLM Workbench"));
-  setAcceptDrops(false);
   store_ = std::make_unique<RunStore>(runsRoot.isEmpty() ? RunStore::defaultRoot() : runsRoot);
   createPanels();
   createActions();

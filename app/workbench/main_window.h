@@ -3,7 +3,6 @@
 // training and generation workers. It owns the runs folder and all user actions (menu, tool bar,
 // shortcuts and panel buttons share the same QActions).
 
-#include <QFutureWatcher>
 #include <QMainWindow>
 #include <memory>
 
@@ -25,7 +24,6 @@ class TrainingPanel;
 
 namespace cllm::app {
 
-struct CorpusSummary;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -113,7 +111,6 @@ class MainWindow : public QMainWindow {
   ModelSnapshotPtr trainedSnapshot_;
   QList<ModelSnapshotPtr> checkpoints_;
   std::unique_ptr<GenerationJob> waitingForSnapshot_;
-  QFutureWatcher<CorpusSummary>* corpusWatcher_ = nullptr;
   int corpusRequest_ = 0;
 };
 
