@@ -6,15 +6,13 @@
 #include "commands.h"
 #include "common.h"
 #include "interrupt.h"
-#include "kernels/threading.h"
 #include "progress_line.h"
 
 namespace cllm::cli {
 namespace {
 
 struct BenchOptions {
-  std::string preset = "small";
-  std::optional<int> layers, heads, width, block;
+  ModelShapeOptions shape;
   int vocab = 65;
   int batch = 12;
   int repeats = 5;
@@ -25,15 +23,11 @@ struct BenchOptions {
 
 void run(const BenchOptions& o) {
   bench::BenchSettings s;
-  s.model = model_preset(o.preset);
-  if (o.layers) s.model.n_layer = *o.layers;
-  if (o.heads) s.model.n_head = *o.heads;
-  if (o.width) s.model.n_embd = *o.width;
-  if (o.block) s.model.block_size = *o.block;
+  s.model = o.shape.config();
   s.model.vocab_size = o.vocab;
   s.batch = o.batch;
   s.repeats = o.repeats;
-  s.threads = o.threads > 0 ? o.threads : kernels::default_num_threads();
+  s.threads = resolve_threads(o.threads);
   s.reference = !o.no_reference;
   install_interrupt_handler();
   ProgressLine progress(1.0);
@@ -88,11 +82,7 @@ void run(const BenchOptions& o) {
 void add_bench_command(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   CLI::App* cmd = app.add_subcommand("bench", "measure tokens/s and GFLOP/s of inference, generation and training");
-  cmd->add_option("--preset", o->preset, "model size: tiny or small")->capture_default_str();
-  cmd->add_option("--layers", o->layers, "override the preset's layers");
-  cmd->add_option("--heads", o->heads, "override the preset's heads");
-  cmd->add_option("--width", o->width, "override the preset's width");
-  cmd->add_option("--block", o->block, "override the preset's block size");
+  add_model_shape_options(*cmd, o->shape);
   cmd->add_option("--vocab", o->vocab, "vocabulary size")->capture_default_str();
   cmd->add_option("--batch", o->batch, "sequences per batch")->capture_default_str();
   cmd->add_option("--repeats", o->repeats, "timed runs per job (the median is reported)")->capture_default_str();

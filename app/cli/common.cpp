@@ -15,8 +15,26 @@ void add_threads_option(CLI::App& command, int& threads) {
   command.add_option("--threads", threads, "compute threads (0 = one per physical core)")->capture_default_str();
 }
 
-void apply_threads(int threads) {
-  kernels::set_num_threads(threads > 0 ? threads : kernels::default_num_threads());
+int resolve_threads(int threads) { return threads > 0 ? threads : kernels::default_num_threads(); }
+
+void apply_threads(int threads) { kernels::set_num_threads(resolve_threads(threads)); }
+
+ModelConfig ModelShapeOptions::config() const {
+  ModelConfig c = model_preset(preset);
+  if (layers) c.n_layer = *layers;
+  if (heads) c.n_head = *heads;
+  if (width) c.n_embd = *width;
+  if (block) c.block_size = *block;
+  return c;
+}
+
+std::vector<CLI::Option*> add_model_shape_options(CLI::App& command, ModelShapeOptions& shape) {
+  return {command.add_option("--preset", shape.preset, "tiny (64 wide, 2 layers) or small (128 wide, 4 layers)")
+              ->capture_default_str(),
+          command.add_option("--layers", shape.layers, "transformer blocks (overrides the preset)"),
+          command.add_option("--heads", shape.heads, "attention heads (must divide the width)"),
+          command.add_option("--width", shape.width, "channels (embedding size)"),
+          command.add_option("--block", shape.block, "context length in tokens (default 64)")};
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }

@@ -3,9 +3,12 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "data/corpus.h"
+#include "model/model_config.h"
 
 namespace cllm::cli {
 
@@ -17,7 +20,18 @@ Corpus load_corpus_or_builtin(const std::string& path);
 
 // --threads N (0 = one per physical core), applied by apply_threads().
 void add_threads_option(CLI::App& command, int& threads);
+// The thread count --threads asks for.
+int resolve_threads(int threads);
 void apply_threads(int threads);
+
+// --preset with --layers --heads --width --block overriding it (train and bench).
+struct ModelShapeOptions {
+  std::string preset = "small";
+  std::optional<int> layers, heads, width, block;
+  ModelConfig config() const;  // vocabulary size and positions left at their defaults
+};
+// Returns the options added, so a command can attach conditions to them (e.g. excludes --resume).
+std::vector<CLI::Option*> add_model_shape_options(CLI::App& command, ModelShapeOptions& shape);
 
 // One JSON object per line on stdout, flushed (scripts read it as it comes).
 void print_json(const nlohmann::json& j);

@@ -21,8 +21,7 @@ namespace {
 struct TrainOptions {
   std::string corpus;
   TokenizerSpec tokenizer;
-  std::string preset = "small";
-  std::optional<int> layers, heads, width, block;
+  ModelShapeOptions shape;
   std::string positional = "learned";
   TrainConfig train;
   std::optional<int> steps;  // separate so --resume can extend a run
@@ -64,11 +63,7 @@ void run(const TrainOptions& o) {
   } else {
     TrainingSession::NewRun run;
     run.tokenizer = o.tokenizer;
-    run.model = model_preset(o.preset);
-    if (o.layers) run.model.n_layer = *o.layers;
-    if (o.heads) run.model.n_head = *o.heads;
-    if (o.width) run.model.n_embd = *o.width;
-    if (o.block) run.model.block_size = *o.block;
+    run.model = o.shape.config();
     run.model.positional = o.positional;
     run.train = o.train;
     if (o.steps) run.train.steps = *o.steps;
@@ -176,12 +171,7 @@ void add_train_command(CLI::App& app) {
   model_option(cmd->add_option("--tokenizer", o->tokenizer.kind, "char, byte, word or bpe")->capture_default_str());
   model_option(cmd->add_option("--vocab-size", o->tokenizer.vocab_size, "bpe: vocabulary size; word: maximum (0 = all)"));
   model_option(cmd->add_option("--min-frequency", o->tokenizer.min_frequency, "word: rarer words become <unk>"));
-  model_option(cmd->add_option("--preset", o->preset, "tiny (64 wide, 2 layers) or small (128 wide, 4 layers)")
-                   ->capture_default_str());
-  model_option(cmd->add_option("--layers", o->layers, "transformer blocks (overrides the preset)"));
-  model_option(cmd->add_option("--heads", o->heads, "attention heads (must divide the width)"));
-  model_option(cmd->add_option("--width", o->width, "channels (embedding size)"));
-  model_option(cmd->add_option("--block", o->block, "context length in tokens (default 64)"));
+  for (CLI::Option* opt : add_model_shape_options(*cmd, o->shape)) model_option(opt);
   model_option(cmd->add_option("--positional", o->positional, "learned, sinusoidal or none")->capture_default_str());
   TrainConfig& t = o->train;
   cmd->add_option("--steps", o->steps, "optimizer steps (with --resume: the new total; default 2000)");

@@ -393,7 +393,7 @@ void MainWindow::resumeFrom(const QString& checkpoint) {
 
 void MainWindow::onTrainingStarted(const TrainingStart& start) {
   activeStart_ = start;
-  const QString name = QString::fromStdString(store_->readInfo(activeRun_).value("name", activeRun_.toStdString()));
+  const QString name = store_->name(activeRun_);
   store_->updateInfo(activeRun_, {{"tokenizer", {{"kind", start.tokenizer.kind}, {"vocab_size", start.tokenizer.vocab_size}}},
                                   {"model", start.model.to_json()},
                                   {"train", start.train.to_json()},
@@ -539,19 +539,20 @@ void MainWindow::generateWith(const ModelSnapshotPtr& model, GenerationJob job) 
 
 bool MainWindow::loadCheckpointForGeneration(const QString& path) {
   try {
-    const Checkpoint c = load_checkpoint(path.toStdString());
+    Checkpoint c = load_checkpoint(path.toStdString());
+    const QString details = checkpointSummary(c);  // before the tokenizer moves into the snapshot
     auto snapshot = std::make_shared<ModelSnapshot>();
     snapshot->model = make_model(c);
-    snapshot->tokenizer = tokenizer_from_json(c.tokenizer->to_json());
+    snapshot->tokenizer = std::move(c.tokenizer);
     snapshot->step = c.training ? c.training->steps_done : 0;
     const QString run = store_->runOfCheckpoint(path);
     const QString name = run.isEmpty() ? QFileInfo(path).fileName()
-                                        : QString::fromStdString(store_->readInfo(run).value("name", run.toStdString())) +
+                                        : store_->name(run) +
                                               " · " + QFileInfo(path).completeBaseName();
     snapshot->label = tr("%1, step %2").arg(name).arg(snapshot->step);
     checkpoints_.append(snapshot);
     updateModelSources(int(checkpoints_.size()));
-    runsView_->showDetails(checkpointSummary(c));
+    runsView_->showDetails(details);
     statusBar()->showMessage(tr("Loaded %1 for generation").arg(path), 5000);
     return true;
   } catch (const std::exception& e) {
@@ -579,7 +580,7 @@ void MainWindow::setOverlay(const QString& runId, bool on) {
     charts_->removeRun(runId);
     return;
   }
-  const QString name = QString::fromStdString(store_->readInfo(runId).value("name", runId.toStdString()));
+  const QString name = store_->name(runId);
   if (!charts_->runIds().contains(runId)) charts_->addRun(runId, name);
   const RunMetrics m = store_->readMetrics(runId);
   charts_->setRunData(runId, m.steps, m.evals);

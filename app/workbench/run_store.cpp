@@ -15,6 +15,10 @@ namespace cllm::app {
 
 namespace {
 
+QString nameIn(const nlohmann::json& info, const QString& id) {
+  return QString::fromStdString(info.value("name", id.toStdString()));
+}
+
 QString describe(const nlohmann::json& info) {
   QStringList lines;
   auto text = [&](const char* key) { return info.contains(key) ? QString::fromStdString(info[key].dump()) : "–"; };
@@ -61,6 +65,8 @@ nlohmann::json RunStore::readInfo(const QString& id) const {
   return info.is_object() ? info : nlohmann::json::object();
 }
 
+QString RunStore::name(const QString& id) const { return nameIn(readInfo(id), id); }
+
 void RunStore::writeInfo(const QString& id, const nlohmann::json& info) const {
   QSaveFile file(runDir(id) + "/run.json");
   const std::string text = info.dump(2) + "\n";
@@ -83,7 +89,7 @@ QList<views::RunEntry> RunStore::list() const {
     if (info.empty()) continue;  // not a run folder
     views::RunEntry run;
     run.id = id;
-    run.name = QString::fromStdString(info.value("name", id.toStdString()));
+    run.name = nameIn(info, id);
     run.created = QDateTime::fromString(QString::fromStdString(info.value("created", std::string())), Qt::ISODate);
     run.status = QString::fromStdString(info.value("status", std::string("?")));
     run.steps = info.value("steps_done", 0);

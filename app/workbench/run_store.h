@@ -41,6 +41,7 @@ class RunStore {
   static QString metricsFile(const QString& runDir) { return runDir + "/metrics.jsonl"; }
 
   nlohmann::json readInfo(const QString& id) const;  // empty object when missing or unreadable
+  QString name(const QString& id) const;             // the id when the run has no name
   // Atomic (QSaveFile). Throws cllm::Error when the file cannot be written.
   void writeInfo(const QString& id, const nlohmann::json& info) const;
   // Merges `fields` into run.json.

@@ -64,7 +64,12 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
                                      .arg(name)) == QMessageBox::Yes;
   };
 
-  connect(tree_, &QTreeWidget::itemSelectionChanged, this, &RunsView::updateSelection);
+  connect(tree_, &QTreeWidget::itemSelectionChanged, this, [this] {
+    updateSelection();
+    // Only a user's choice opens a checkpoint for its details, not a refresh of the list.
+    const QString checkpoint = selectedCheckpoint();
+    if (!checkpoint.isEmpty()) emit checkpointSelected(checkpoint);
+  });
   connect(tree_, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int column) {
     if (column == 0 && !item->parent())
       emit overlayToggled(item->data(0, kRunIdRole).toString(), item->checkState(0) == Qt::Checked);
@@ -173,9 +178,11 @@ void RunsView::updateSelection() {
   resumeButton_->setEnabled(!checkpoint.isEmpty());
   renameButton_->setEnabled(!run.isEmpty());
   deleteButton_->setEnabled(!run.isEmpty());
+  // A selected checkpoint's details come from the app (checkpointSelected); a run's are here.
+  const auto items = tree_->selectedItems();
+  if (items.isEmpty() || items.first()->parent()) return;
   for (const RunEntry& r : runs_)
     if (r.id == run) details_->setPlainText(r.details);
-  if (!checkpoint.isEmpty()) emit checkpointSelected(checkpoint);
 }
 
 QTreeWidgetItem* RunsView::runItem(const QString& runId) const {

@@ -12,6 +12,15 @@
 
 namespace cllm::views {
 
+namespace {
+
+// Whether two configs have the same sizes (what a preset fixes).
+bool sameShape(const ModelConfig& a, const ModelConfig& b) {
+  return a.n_layer == b.n_layer && a.n_head == b.n_head && a.n_embd == b.n_embd && a.block_size == b.block_size;
+}
+
+}  // namespace
+
 ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   presetCombo_ = new QComboBox;
   presetCombo_->setObjectName("modelPresetCombo");
@@ -57,10 +66,7 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
     connect(s, &QSpinBox::valueChanged, this, [this] {
       // Editing a size makes the config custom unless it still equals the chosen preset.
       if (presetCombo_->currentIndex() < presetCombo_->count() - 1) {
-        const ModelConfig preset = model_preset(presetCombo_->currentText().toStdString());
-        const ModelConfig now = config();
-        if (now.n_layer != preset.n_layer || now.n_head != preset.n_head || now.n_embd != preset.n_embd ||
-            now.block_size != preset.block_size) {
+        if (!sameShape(config(), model_preset(presetCombo_->currentText().toStdString()))) {
           const QSignalBlocker block(presetCombo_);
           presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
         }
@@ -90,11 +96,8 @@ void ModelConfigEditor::setConfig(const ModelConfig& c) {
     blockSpin_->setValue(c.block_size);
     positionalCombo_->setCurrentText(QString::fromStdString(c.positional));
     presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
-    for (int i = 0; i + 1 < presetCombo_->count(); ++i) {
-      const ModelConfig p = model_preset(presetCombo_->itemText(i).toStdString());
-      if (p.n_layer == c.n_layer && p.n_head == c.n_head && p.n_embd == c.n_embd && p.block_size == c.block_size)
-        presetCombo_->setCurrentIndex(i);
-    }
+    for (int i = 0; i + 1 < presetCombo_->count(); ++i)
+      if (sameShape(model_preset(presetCombo_->itemText(i).toStdString()), c)) presetCombo_->setCurrentIndex(i);
   }
   if (c.vocab_size > 0) vocabularySize_ = c.vocab_size;
   refresh();
