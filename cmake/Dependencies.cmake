@@ -5,6 +5,7 @@ find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(Boost 1.74 REQUIRED)               # header-only: Multiprecision
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
+find_package(primesieve 11 REQUIRED)            # primesieve::primesieve: p_k and pi(x)
 
 # xxHash (XXH3 checksums in checkpoints) ships a pkg-config file only.
 find_package(PkgConfig REQUIRED)

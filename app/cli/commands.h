@@ -10,5 +10,7 @@ void add_generate_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_number_command(CLI::App& app);
+void add_embed_command(CLI::App& app);
 
 }  // namespace cllm::cli

@@ -1,4 +1,4 @@
-// `cllm eval`: loss and perplexity of a checkpoint on a corpus.
+// `cllm eval`: loss, perplexity and bits per byte of a checkpoint on a corpus.
 
 #include <chrono>
 #include <cmath>
@@ -11,6 +11,7 @@
 #include "model/gpt.h"
 #include "progress_line.h"
 #include "text/tokenizer.h"
+#include "train/trainer.h"
 #include "util/error.h"
 
 namespace cllm::cli {
@@ -36,10 +37,17 @@ void run(const EvalOptions& o) {
           "--split must be validation, train or all, got '" + o.split + "'");
   const double fraction = o.val_fraction.value_or(ck.training ? ck.training->config.validation_fraction : 0.1);
   std::vector<int32_t> tokens = ck.tokenizer->encode(corpus.text);
+  // Bytes of text the evaluated tokens stand for: the denominator of bits per byte.
+  size_t text_bytes = corpus.text.size();
   if (o.split != "all") {
     DataSplit split = split_tokens(std::move(tokens), fraction);
-    tokens = o.split == "train" ? std::move(split.train) : std::move(split.validation);
+    const SplitBytes bytes = split_text_bytes(*ck.tokenizer, corpus.text, split);
+    const bool train = o.split == "train";
+    text_bytes = train ? bytes.train : bytes.validation;
+    tokens = train ? std::move(split.train) : std::move(split.validation);
   }
+  const double bytes_per_token =
+      tokens.empty() ? 0.0 : static_cast<double>(text_bytes) / static_cast<double>(tokens.size());
   const int T = model->config().block_size;
   const auto batches = evaluation_batches(tokens, o.batch, T, o.batches, o.split.c_str());
   const auto start = std::chrono::steady_clock::now();
@@ -56,22 +64,32 @@ void run(const EvalOptions& o) {
   progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double loss = total / count;
+  const double bpb = bits_per_byte(loss, bytes_per_token);
   if (o.json) {
-    print_json({{"checkpoint", o.checkpoint}, {"corpus", corpus.name}, {"split", o.split}, {"loss", loss},
-                {"perplexity", std::exp(loss)}, {"tokens", count}, {"seconds", seconds},
+    print_json({{"checkpoint", o.checkpoint},
+                {"corpus", corpus.name},
+                {"split", o.split},
+                {"loss", loss},
+                {"perplexity", std::exp(loss)},
+                {"bits_per_byte", bpb},
+                {"text_bytes", text_bytes},
+                {"tokens", count},
+                {"seconds", seconds},
                 {"tokens_per_second", count / seconds}});
     return;
   }
-  std::printf("%s split of %s: loss %.4f, perplexity %.3f over %s tokens (%.2f s, %s tokens/s)\n", o.split.c_str(),
-              corpus.name.c_str(), loss, std::exp(loss), group_thousands(count).c_str(), seconds,
-              group_thousands(count / seconds).c_str());
+  std::printf(
+      "%s split of %s: loss %.4f, perplexity %.3f, %.3f bits/byte over %s tokens (%.2f s, %s tokens/s)\n",
+      o.split.c_str(), corpus.name.c_str(), loss, std::exp(loss), bpb, group_thousands(count).c_str(),
+      seconds, group_thousands(count / seconds).c_str());
 }
 
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand("eval", "loss and perplexity of a checkpoint on a corpus");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "loss, perplexity and bits per byte of a checkpoint on a corpus");
   cmd->add_option("corpus", o->corpus, "a .txt file or folder (default: the built-in corpus)");
   cmd->add_option("-c,--checkpoint", o->checkpoint, "checkpoint to evaluate")->capture_default_str();
   cmd->add_option("--split", o->split, "validation (the last part), train or all")->capture_default_str();

@@ -11,6 +11,7 @@
 #include "common.h"
 #include "interrupt.h"
 #include "progress_line.h"
+#include "session/memory_check.h"
 #include "session/metrics_records.h"
 #include "session/training_session.h"
 #include "util/error.h"
@@ -70,6 +71,9 @@ void run(const TrainOptions& o) {
     if (o.no_clip) run.train.grad_clip = 0.0;
     session = TrainingSession::start(corpus, run);
   }
+  // The run fits (start/resume refuse one that does not), but say so when it is close to the limit.
+  if (session->memory().verdict == MemoryVerdict::Tight)
+    std::fprintf(stderr, "warning: %s\n", session->memory().message().c_str());
   Trainer& trainer = session->trainer();
   const ModelConfig& mc = session->model().config();
   const TrainConfig& tc = trainer.config();
@@ -102,13 +106,29 @@ void run(const TrainOptions& o) {
       (tc.grad_clip > 0 ? fixed(tc.grad_clip, 2) : "off") + "\ncheckpoints: latest " + out.string() + ", best " +
       best.string() + " (at every evaluation and at the end)";
   if (!o.json) std::fprintf(stderr, "%s\n", summary.c_str());
-  record({{"event", "start"},
-          {"corpus", corpus.name},
-          {"model", mc.to_json()},
-          {"train", tc.to_json()},
-          {"parameters", mc.parameter_count()},
-          {"train_tokens", session->train_token_count()},
-          {"validation_tokens", session->validation_token_count()}});
+  // Only word runs can have unknown tokens; a high share means the model mostly learns to say <unk>.
+  if (session->tokenizer().unknown_id()) {
+    const double rate = session->unknown_token_rate();
+    const bool high = rate > kHighUnknownTokenRate;
+    const std::string line = "unknown tokens: " + fixed(100 * rate, 1) + "% of the corpus at vocabulary " +
+                             std::to_string(mc.vocab_size) + (high ? "; raise --vocab-size or use bpe" : "");
+    if (high)
+      std::fprintf(stderr, "warning: %s\n", line.c_str());
+    else if (!o.json)
+      std::fprintf(stderr, "%s\n", line.c_str());
+  }
+  nlohmann::json start = {{"event", "start"},
+                          {"corpus", corpus.name},
+                          {"model", mc.to_json()},
+                          {"train", tc.to_json()},
+                          {"parameters", mc.parameter_count()},
+                          {"train_tokens", session->train_token_count()},
+                          {"validation_tokens", session->validation_token_count()},
+                          {"validation_bytes_per_token", session->validation_bytes_per_token()},
+                          {"unknown_token_rate", session->unknown_token_rate()},
+                          {"memory_needed_bytes", session->memory().needed_bytes}};
+  if (session->memory().available_bytes) start["memory_available_bytes"] = *session->memory().available_bytes;
+  record(start);
 
   install_interrupt_handler();
   ProgressLine progress;
@@ -136,27 +156,34 @@ void run(const TrainOptions& o) {
     if (is_best) session->save(best);
     record(eval_record(r, is_best, elapsed()));
     if (!o.json)
-      progress.message("step " + std::to_string(r.step) + ": validation loss " + fixed(r.loss, 4) + " (perplexity " +
-                       fixed(r.perplexity, 2) + ")" + (is_best ? "  best, saved" : "  saved"));
+      progress.message("step " + std::to_string(r.step) + ": validation loss " + fixed(r.loss, 4) +
+                       " (perplexity " + fixed(r.perplexity, 2) + ", " + fixed(r.bits_per_byte, 3) +
+                       " bits/byte)" + (is_best ? "  best, saved" : "  saved"));
   };
   run_training(trainer, observer);
   progress.finish();
   const double wall = elapsed();
   const int steps_run = trainer.steps_done() - first_step;
   const double rate = step_seconds > 0 ? tokens / step_seconds : 0;
+  const double best_bpb =
+      bits_per_byte(session->best_validation_loss(), session->validation_bytes_per_token());
   record({{"event", "done"},
           {"steps", trainer.steps_done()},
           {"steps_run", steps_run},
           {"interrupted", interrupted()},
           {"best_validation_loss", session->best_validation_loss()},
+          {"best_bits_per_byte", best_bpb},
           {"wall_seconds", wall},
           {"training_seconds", step_seconds},
           {"training_tokens_per_second", rate},
           {"checkpoint", out.string()}});
   if (!o.json)
-    std::fprintf(stderr, "%s %d steps in %s (%s training tokens/s); best validation loss %s; checkpoint %s\n",
-                 interrupted() ? "interrupted after" : "done:", steps_run, ProgressLine::format_duration(wall).c_str(),
-                 group_thousands(rate).c_str(), fixed(session->best_validation_loss(), 4).c_str(), out.string().c_str());
+    std::fprintf(
+        stderr,
+        "%s %d steps in %s (%s training tokens/s); best validation loss %s (%s bits/byte); checkpoint %s\n",
+        interrupted() ? "interrupted after" : "done:", steps_run, ProgressLine::format_duration(wall).c_str(),
+        group_thousands(rate).c_str(), fixed(session->best_validation_loss(), 4).c_str(),
+        fixed(best_bpb, 3).c_str(), out.string().c_str());
   if (interrupted()) std::exit(130);
 }
 
@@ -169,7 +196,9 @@ void add_train_command(CLI::App& app) {
   auto* resume = cmd->add_option("--resume", o->resume, "continue the run saved in this checkpoint (same corpus)");
   auto model_option = [&](CLI::Option* opt) { opt->excludes(resume); };
   model_option(cmd->add_option("--tokenizer", o->tokenizer.kind, "char, byte, word or bpe")->capture_default_str());
-  model_option(cmd->add_option("--vocab-size", o->tokenizer.vocab_size, "bpe: vocabulary size; word: maximum (0 = all)"));
+  model_option(cmd->add_option("--vocab-size", o->tokenizer.vocab_size,
+                               "bpe: vocabulary size (default " + std::to_string(default_vocab_size("bpe")) +
+                                   "); word: maximum (default 0 = every word)"));
   model_option(cmd->add_option("--min-frequency", o->tokenizer.min_frequency, "word: rarer words become <unk>"));
   for (CLI::Option* opt : add_model_shape_options(*cmd, o->shape)) model_option(opt);
   model_option(cmd->add_option("--positional", o->positional, "learned, sinusoidal or none")->capture_default_str());

@@ -10,7 +10,7 @@
 namespace cllm::app {
 
 struct CorpusSummary {
-  QString error;   // non-empty when the corpus cannot be used: the loader's one-line message
+  QString error;  // non-empty when the corpus cannot be used: the loader's one-line message
   QString summary;
   QString preview;
   int vocabulary = 0;  // 0 when it is only known once the run starts

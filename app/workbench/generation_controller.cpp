@@ -2,8 +2,7 @@
 
 #include <chrono>
 
-#include "generate/beam_search.h"
-#include "generate/generator.h"
+#include "kernels/threading.h"
 #include "text/text_streamer.h"
 #include "util/error.h"
 
@@ -13,10 +12,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
 }  // namespace
 
 GenerationController::GenerationController(QObject* parent) : QObject(parent) {
-  qRegisterMetaType<QList<views::GeneratedToken>>();
+  qRegisterMetaType<QList<StreamedToken>>();
 }
 
 GenerationController::~GenerationController() {
@@ -24,72 +27,88 @@ GenerationController::~GenerationController() {
   if (thread_) thread_->wait();
 }
 
-void GenerationController::generate(const ModelSnapshotPtr& model, const views::GenerationRequest& request) {
+void GenerationController::generate(const ModelSnapshotPtr& model, const GenerationJob& job) {
   require(!isRunning(), "a generation is already running");
   if (thread_) thread_->wait();
   stop_ = false;
   active_ = true;
-  thread_.reset(QThread::create([this, model, request] { work(model, request); }));
+  thread_.reset(QThread::create([this, model, job] { work(model, job); }));
   thread_->setObjectName("generation");
   thread_->start();
 }
 
-void GenerationController::stop() { stop_ = true; }
-
-views::GeneratedToken GenerationController::toView(const SampledToken& token, const std::string& text,
-                                                   const Tokenizer& tokenizer) {
-  views::GeneratedToken v;
-  v.text = QString::fromStdString(text);
-  v.probability = token.probability;
-  for (const TokenProbability& alt : token.top)
-    v.alternatives.append({QString::fromStdString(tokenizer.token_label(alt.id)), alt.probability});
-  return v;
+void GenerationController::stop() {
+  stop_ = true;
 }
 
-void GenerationController::work(ModelSnapshotPtr snapshot, views::GenerationRequest request) {
+StreamedToken GenerationController::toStreamed(const SampledToken& token, const std::string& text,
+                                               const Tokenizer& tokenizer) {
+  StreamedToken s;
+  s.id = token.id;
+  s.text = text;
+  s.probability = token.probability;
+  for (const TokenProbability& alt : token.top)
+    s.alternatives.push_back({alt.id, tokenizer.token_label(alt.id), alt.probability});
+  return s;
+}
+
+void GenerationController::work(ModelSnapshotPtr snapshot, GenerationJob job) {
   try {
+    kernels::set_num_threads(job.threads);
     const Tokenizer& tokenizer = *snapshot->tokenizer;
-    const std::vector<int32_t> prompt = tokenizer.encode(request.prompt.toStdString());
     const auto start = Clock::now();
-    if (request.mode == views::GenerationRequest::Beam) {
-      const auto beams = beam_search(*snapshot->model, tokenizer, prompt, request.beam, [this](int) { return !stop_; });
+    // The newest token stays pending until the next one arrives: text held back at the end (part of a
+    // possible stop string that never completed) is then added to it, so the streamed text always
+    // equals the generator's result.
+    QList<StreamedToken> pending;
+    std::string streamed;
+    auto lastFlush = Clock::now();
+    auto stream = [&](const SampledToken& t, const std::string& text) {
+      pending.append(toStreamed(t, text, tokenizer));
+      streamed += text;
+      if (pending.size() > 1 && secondsSince(lastFlush) >= 0.05) {
+        emit tokensReady(pending.first(pending.size() - 1));
+        pending.remove(0, pending.size() - 1);
+        lastFlush = Clock::now();
+      }
+      return !stop_.load();
+    };
+    std::vector<int32_t> prompt = job.prompt;
+    if (job.beamSearch) {
+      // A chosen alternative comes first, with the model's probability of it; the beams start after it.
+      if (!job.settings.forced_tokens.empty()) {
+        GenerationSettings forced = job.settings;
+        forced.max_tokens = static_cast<int>(forced.forced_tokens.size());
+        forced.stop_strings.clear();
+        for (const SampledToken& t :
+             cllm::generate(*snapshot->model, tokenizer, prompt, forced, stream).tokens)
+          prompt.push_back(t.id);
+        emit tokensReady(pending);
+        pending.clear();
+      }
+      const auto beams =
+          beam_search(*snapshot->model, tokenizer, prompt, job.beam, [this](int) { return !stop_; });
       require(!beams.empty(), "beam search produced no hypothesis");
       const BeamHypothesis& best = beams.front();
-      QList<views::GeneratedToken> tokens;
+      QList<StreamedToken> tokens;
       TextStreamer streamer(tokenizer);
-      for (const SampledToken& t : best.tokens) tokens.append(toView(t, streamer.push(t.id), tokenizer));
-      if (!tokens.isEmpty()) tokens.last().text += QString::fromStdString(streamer.finish());
+      if (prompt.size() > job.prompt.size()) streamer.push(prompt.back());  // the text after the forced token
+      for (const SampledToken& t : best.tokens) tokens.append(toStreamed(t, streamer.push(t.id), tokenizer));
+      if (!tokens.isEmpty()) tokens.last().text += streamer.finish();
       emit tokensReady(tokens);
       active_ = false;
-      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       emit finished(tr("beam search: %1 tokens in %2 s, score %3, log-probability %4%5")
                         .arg(best.tokens.size())
-                        .arg(seconds, 0, 'f', 2)
+                        .arg(secondsSince(start), 0, 'f', 2)
                         .arg(best.score, 0, 'f', 3)
                         .arg(best.log_probability, 0, 'f', 3)
                         .arg(stop_ ? tr(", stopped") : QString()));
       return;
     }
-    // The newest token stays pending until the next one arrives: text held back at the end (part of a
-    // possible stop string that never completed) is then added to it, so the streamed text always
-    // equals the generator's result.
-    QList<views::GeneratedToken> pending;
-    std::string streamed;
-    auto lastFlush = Clock::now();
-    const GenerationResult result =
-        cllm::generate(*snapshot->model, tokenizer, prompt, request.settings, [&](const SampledToken& t, const std::string& text) {
-          pending.append(toView(t, text, tokenizer));
-          streamed += text;
-          if (pending.size() > 1 && std::chrono::duration<double>(Clock::now() - lastFlush).count() >= 0.05) {
-            emit tokensReady(pending.first(pending.size() - 1));
-            pending.remove(0, pending.size() - 1);
-            lastFlush = Clock::now();
-          }
-          return !stop_.load();
-        });
+    const GenerationResult result = cllm::generate(*snapshot->model, tokenizer, prompt, job.settings, stream);
     if (!pending.isEmpty()) {
       if (result.text.size() > streamed.size() && result.text.compare(0, streamed.size(), streamed) == 0)
-        pending.last().text += QString::fromStdString(result.text.substr(streamed.size()));
+        pending.last().text += result.text.substr(streamed.size());
       emit tokensReady(pending);
     }
     const QString reason = result.stop_reason == "stop_string" ? tr("stop string")

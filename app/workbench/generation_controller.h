@@ -1,17 +1,30 @@
 #pragma once
 // Generates text from a model snapshot on a worker thread: sampling (streamed token by token, batched
-// every 50 ms) or beam search (the best hypothesis when it is done). Stop cancels between tokens.
+// every 50 ms) or beam search (the best hypothesis when it is done). Stop cancels between tokens. The
+// worker uses `threads` OpenMP threads, so generating while training runs does not oversubscribe the cores.
 
+#include <QList>
 #include <QObject>
 #include <QThread>
 #include <atomic>
 #include <memory>
+#include <vector>
 
+#include "generate/beam_search.h"
+#include "generate/generator.h"
+#include "generate/streamed_token.h"
 #include "model_snapshot.h"
-#include "views/generation/generated_token.h"
-#include "views/generation/generation_request.h"
 
 namespace cllm::app {
+
+// One generation, fully resolved (ids, seed): what the worker runs.
+struct GenerationJob {
+  std::vector<int32_t> prompt;  // the prompt's tokens plus any kept output tokens
+  bool beamSearch = false;      // else sampling (greedy is sampling at temperature 0)
+  GenerationSettings settings;  // settings.forced_tokens are streamed first, in either mode
+  BeamSettings beam;
+  int threads = 1;
+};
 
 class GenerationController : public QObject {
   Q_OBJECT
@@ -22,23 +35,25 @@ class GenerationController : public QObject {
 
   // From generate() until just before finished() or failed() is emitted.
   bool isRunning() const { return active_; }
-  // request.settings.seed is the seed used (the caller resolves "random").
-  void generate(const ModelSnapshotPtr& model, const views::GenerationRequest& request);
+  void generate(const ModelSnapshotPtr& model, const GenerationJob& job);
   void stop();
 
-  // The engine's tokens as the panel shows them; `text` is the printable text each token released.
-  static views::GeneratedToken toView(const SampledToken& token, const std::string& text, const Tokenizer& tokenizer);
+  // The engine's token as the views show it; `text` is the printable text it released.
+  static StreamedToken toStreamed(const SampledToken& token, const std::string& text,
+                                  const Tokenizer& tokenizer);
 
  signals:
-  void tokensReady(const QList<cllm::views::GeneratedToken>& tokens);
+  void tokensReady(const QList<cllm::StreamedToken>& tokens);
   void finished(const QString& summary);
   void failed(const QString& message);
 
  private:
-  void work(ModelSnapshotPtr model, views::GenerationRequest request);
+  void work(ModelSnapshotPtr model, GenerationJob job);
 
   std::unique_ptr<QThread> thread_;
   std::atomic<bool> active_{false}, stop_{false};
 };
 
 }  // namespace cllm::app
+
+Q_DECLARE_METATYPE(cllm::StreamedToken)

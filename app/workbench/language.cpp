@@ -3,21 +3,26 @@
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QSettings>
 #include <QTranslator>
+
+#include "preferences.h"
 
 namespace cllm::app {
 
-QStringList availableLanguages() { return {"en", "de"}; }
+QStringList availableLanguages() {
+  return {"en", "de"};
+}
 
 QString savedLanguage() {
-  const QString saved = QSettings().value("language").toString();
+  const QString saved = Preferences().language();
   if (availableLanguages().contains(saved)) return saved;
   const QString system = QLocale::system().name().left(2);
   return availableLanguages().contains(system) ? system : "en";
 }
 
-void saveLanguage(const QString& code) { QSettings().setValue("language", code); }
+void saveLanguage(const QString& code) {
+  Preferences().setLanguage(code);
+}
 
 bool installLanguage(const QString& code) {
   static QTranslator* qt = nullptr;

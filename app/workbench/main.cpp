@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   QSurfaceFormat format;
   format.setVersion(3, 2);
   format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setRedBufferSize(8), format.setGreenBufferSize(8), format.setBlueBufferSize(8), format.setAlphaBufferSize(8);
+  format.setRedBufferSize(8), format.setGreenBufferSize(8), format.setBlueBufferSize(8),
+      format.setAlphaBufferSize(8);
   format.setDepthBufferSize(24);
   format.setStencilBufferSize(8);
   format.setSwapBehavior(QSurfaceFormat::DoubleBuffer);

@@ -1,29 +1,31 @@
 #pragma once
-// The workbench window: dockable panels for training, charts, generation and runs, wired to the
-// training and generation workers. It owns the runs folder and all user actions (menu, tool bar,
-// shortcuts and panel buttons share the same QActions).
+// The workbench window: it wires the panels (docks) to the document and owns the user's actions (menu,
+// tool bar, shortcuts and panel buttons share the same QActions). It holds no run state: views send
+// their requests to the WorkbenchDocument and redraw from its signals. Settings go through Preferences.
 
 #include <QMainWindow>
 #include <memory>
 
-#include "generation_controller.h"
-#include "run_store.h"
-#include "training_controller.h"
-#include "views/generation/generation_request.h"
+#include "lattice_controller.h"
+#include "number_controller.h"
+#include "preferences.h"
+#include "workbench_document.h"
 
 class QAction;
 class QDockWidget;
 class QLabel;
+class QProgressDialog;
 
 namespace cllm::views {
 class ChartPanel;
 class GenerationView;
+class LatticeView;
+class NumberAnalyserView;
 class RunsView;
 class TrainingPanel;
 }  // namespace cllm::views
 
 namespace cllm::app {
-
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -33,14 +35,19 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(const QString& runsRoot = {}, QWidget* parent = nullptr);
   ~MainWindow() override;
 
+  WorkbenchDocument& document() { return document_; }
   views::TrainingPanel* trainingPanel() const { return trainingPanel_; }
   views::ChartPanel* charts() const { return charts_; }
   views::GenerationView* generationView() const { return generationView_; }
   views::RunsView* runsView() const { return runsView_; }
-  TrainingController& training() { return training_; }
-  GenerationController& generation() { return generation_; }
-  RunStore& store() { return *store_; }
-  QString activeRun() const { return activeRun_; }
+  views::LatticeView* latticeView() const { return latticeView_; }
+  views::NumberAnalyserView* numberAnalyser() const { return numbersView_; }
+  LatticeController& lattice() { return *lattice_; }
+  // Shortcuts into the document, kept for tests and readability.
+  TrainingController& training() { return document_.training(); }
+  GenerationController& generation() { return document_.generation(); }
+  RunStore& store() { return document_.store(); }
+  QString activeRun() const { return document_.activeRun(); }
 
   // Actions by purpose, for tests and the panels.
   QAction* startAction() const { return startAction_; }
@@ -53,6 +60,9 @@ class MainWindow : public QMainWindow {
   // Adds the checkpoint as a generation source; shows a clear message when it cannot be read.
   bool loadCheckpointForGeneration(const QString& path);
 
+  // Closing while training asks first; a test answers instead of a person (true: stop, save and close).
+  void setConfirmClose(std::function<bool()> confirm) { confirmClose_ = std::move(confirm); }
+
  protected:
   void closeEvent(QCloseEvent* event) override;
 
@@ -60,27 +70,16 @@ class MainWindow : public QMainWindow {
   void createPanels();
   void createActions();
   void createMenusAndToolBar();
+  void connectDocument();
   void restoreSettings();
-  void saveSettings() const;
+  void saveSettings();
+  void placeOnScreen();
 
   void startTraining();
-  void onTrainingStarted(const TrainingStart& start);
-  void onEvaluated(const views::EvalRecord& eval, double best, bool isBest);
-  void onTrainingFinished(const QString& reason, int steps);
+  void onTrainingStateChanged();
+  void onTrainingStarted(const QString& runId, const TrainingStart& start);
   void updateActions();
-
   void reloadCorpusSummary();
-  // What to generate: fresh output, or continuing the shown output after token `continueFrom`, with an
-  // alternative (by its label) forced in at that position.
-  struct GenerationJob {
-    views::GenerationRequest request;
-    int continueFrom = -1;
-    QString forcedAlternative;
-  };
-  void generate(const views::GenerationRequest& request, int continueFrom = -1, const QString& forcedAlternative = {});
-  void generateWith(const ModelSnapshotPtr& model, GenerationJob job);
-  // `select` < 0 keeps the current choice.
-  void updateModelSources(int select = -1);
 
   void refreshRuns();
   void showCheckpointDetails(const QString& path);
@@ -90,28 +89,29 @@ class MainWindow : public QMainWindow {
   void showAbout();
   void showSettings();
 
-  std::unique_ptr<RunStore> store_;
-  TrainingController training_;
-  GenerationController generation_;
+  WorkbenchDocument document_;
+  Preferences preferences_;
 
   views::TrainingPanel* trainingPanel_ = nullptr;
   views::ChartPanel* charts_ = nullptr;
   views::GenerationView* generationView_ = nullptr;
   views::RunsView* runsView_ = nullptr;
+  views::LatticeView* latticeView_ = nullptr;
+  views::NumberAnalyserView* numbersView_ = nullptr;
+  std::unique_ptr<LatticeController> lattice_;
+  std::unique_ptr<NumberController> numbers_;
   QList<QDockWidget*> docks_;
   QByteArray defaultLayout_;
 
   QAction *startAction_, *pauseAction_, *stopAction_, *saveAction_, *resumeAction_, *openCheckpointAction_,
-      *generateAction_, *stopGenerationAction_, *resetLayoutAction_, *settingsAction_, *aboutAction_, *quitAction_;
+      *generateAction_, *stopGenerationAction_, *resetLayoutAction_, *settingsAction_, *aboutAction_,
+      *quitAction_;
   QLabel* statusLabel_ = nullptr;
 
-  QString activeRun_;
-  TrainingStart activeStart_;
-  // Generation sources: index 0 is the model being trained (or last trained), then loaded checkpoints.
-  ModelSnapshotPtr trainedSnapshot_;
-  QList<ModelSnapshotPtr> checkpoints_;
-  std::unique_ptr<GenerationJob> waitingForSnapshot_;
   int corpusRequest_ = 0;
+  std::function<bool()> confirmClose_;
+  QProgressDialog* closingDialog_ = nullptr;
+  bool closeWhenStopped_ = false;
 };
 
 }  // namespace cllm::app

@@ -21,7 +21,9 @@ QString nameIn(const nlohmann::json& info, const QString& id) {
 
 QString describe(const nlohmann::json& info) {
   QStringList lines;
-  auto text = [&](const char* key) { return info.contains(key) ? QString::fromStdString(info[key].dump()) : "–"; };
+  auto text = [&](const char* key) {
+    return info.contains(key) ? QString::fromStdString(info[key].dump()) : "–";
+  };
   lines << QObject::tr("Corpus: %1").arg(QString::fromStdString(info.value("corpus", std::string("?"))));
   lines << QObject::tr("Tokenizer: %1").arg(text("tokenizer"));
   lines << QObject::tr("Model: %1").arg(text("model"));
@@ -49,7 +51,9 @@ QString RunStore::createRun() {
   return id;
 }
 
-QString RunStore::runDir(const QString& id) const { return root_ + "/" + id; }
+QString RunStore::runDir(const QString& id) const {
+  return root_ + "/" + id;
+}
 
 QString RunStore::runOfCheckpoint(const QString& checkpointPath) const {
   const QFileInfo file(checkpointPath);
@@ -65,13 +69,15 @@ nlohmann::json RunStore::readInfo(const QString& id) const {
   return info.is_object() ? info : nlohmann::json::object();
 }
 
-QString RunStore::name(const QString& id) const { return nameIn(readInfo(id), id); }
+QString RunStore::name(const QString& id) const {
+  return nameIn(readInfo(id), id);
+}
 
 void RunStore::writeInfo(const QString& id, const nlohmann::json& info) const {
   QSaveFile file(runDir(id) + "/run.json");
   const std::string text = info.dump(2) + "\n";
-  const bool ok = file.open(QIODevice::WriteOnly) && file.write(text.data(), qint64(text.size())) == qint64(text.size()) &&
-                  file.commit();
+  const bool ok = file.open(QIODevice::WriteOnly) &&
+                  file.write(text.data(), qint64(text.size())) == qint64(text.size()) && file.commit();
   require(ok, "cannot write '" + file.fileName().toStdString() + "': " + file.errorString().toStdString());
 }
 
@@ -90,7 +96,8 @@ QList<views::RunEntry> RunStore::list() const {
     views::RunEntry run;
     run.id = id;
     run.name = nameIn(info, id);
-    run.created = QDateTime::fromString(QString::fromStdString(info.value("created", std::string())), Qt::ISODate);
+    run.created =
+        QDateTime::fromString(QString::fromStdString(info.value("created", std::string())), Qt::ISODate);
     run.status = QString::fromStdString(info.value("status", std::string("?")));
     run.steps = info.value("steps_done", 0);
     run.totalSteps = info.contains("train") ? info["train"].value("steps", 0) : 0;
@@ -98,8 +105,9 @@ QList<views::RunEntry> RunStore::list() const {
       run.bestValidationLoss = info["best_validation_loss"].get<double>();
     run.details = describe(info);
     const int bestStep = info.value("best_step", 0);
-    for (const auto& [path, label, best] : {std::tuple{latestCheckpoint(runDir(id)), QObject::tr("latest"), false},
-                                            std::tuple{bestCheckpoint(runDir(id)), QObject::tr("best"), true}}) {
+    for (const auto& [path, label, best] :
+         {std::tuple{latestCheckpoint(runDir(id)), QObject::tr("latest"), false},
+          std::tuple{bestCheckpoint(runDir(id)), QObject::tr("best"), true}}) {
       const QFileInfo file(path);
       if (!file.exists()) continue;
       run.checkpoints.append({path, label, best, best ? bestStep : run.steps, file.size()});
@@ -123,19 +131,23 @@ RunMetrics RunStore::readMetrics(const QString& id) const {
     const double wall = offset + elapsed;
     m.lastWallSeconds = wall;
     if (j["event"] == "step")
-      m.steps.append({j.value("step", 0), wall, j.value("loss", NAN), j.value("lr", NAN), j.value("grad_norm", NAN),
-                      j.value("tokens_per_second", NAN)});
+      m.steps.append({j.value("step", 0), wall, j.value("loss", NAN), j.value("lr", NAN),
+                      j.value("grad_norm", NAN), j.value("tokens_per_second", NAN)});
     else if (j["event"] == "eval")
-      m.evals.append({j.value("step", 0), wall, j.value("validation_loss", NAN)});
+      m.evals.append({j.value("step", 0), wall, j.value("validation_loss", double(NAN)),
+                      j.value("bits_per_byte", double(NAN))});
   }
   return m;
 }
 
-void RunStore::rename(const QString& id, const QString& name) const { updateInfo(id, {{"name", name.toStdString()}}); }
+void RunStore::rename(const QString& id, const QString& name) const {
+  updateInfo(id, {{"name", name.toStdString()}});
+}
 
 void RunStore::remove(const QString& id) const {
   QDir dir(runDir(id));
-  require(dir.exists() && dir.removeRecursively(), "cannot delete the run folder '" + dir.path().toStdString() + "'");
+  require(dir.exists() && dir.removeRecursively(),
+          "cannot delete the run folder '" + dir.path().toStdString() + "'");
 }
 
 }  // namespace cllm::app

@@ -10,14 +10,14 @@
 #include <QString>
 #include <nlohmann/json.hpp>
 
-#include "views/charts/run_metrics.h"
+#include "session/run_records.h"
 #include "views/runs/run_entry.h"
 
 namespace cllm::app {
 
 struct RunMetrics {
-  QList<views::StepRecord> steps;
-  QList<views::EvalRecord> evals;
+  QList<StepRecord> steps;
+  QList<EvalRecord> evals;
   // Wall times restart at 0 in each training session of a run; these are made cumulative.
   double lastWallSeconds = 0;
 };

@@ -7,6 +7,7 @@
 
 #include "data/builtin_corpus.h"
 #include "data/corpus.h"
+#include "inspect/token_table.h"
 #include "kernels/threading.h"
 #include "run_store.h"
 #include "session/metrics_records.h"
@@ -18,7 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 }  // namespace
 
@@ -26,8 +29,8 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<TrainingStart>();
   qRegisterMetaType<TrainingProgress>();
   qRegisterMetaType<ModelSnapshotPtr>();
-  qRegisterMetaType<QList<views::StepRecord>>();
-  qRegisterMetaType<views::EvalRecord>();
+  qRegisterMetaType<QList<StepRecord>>();
+  qRegisterMetaType<EvalRecord>();
 }
 
 TrainingController::~TrainingController() {
@@ -102,16 +105,27 @@ void TrainingController::work(TrainingRequest r) {
     info.trainTokens = session->train_token_count();
     info.validationTokens = session->validation_token_count();
     info.firstStep = trainer.steps_done();
+    info.trainBytesPerToken = session->train_bytes_per_token();
+    info.validationBytesPerToken = session->validation_bytes_per_token();
+    info.unknownTokenRate = session->unknown_token_rate();
     emit started(info);
 
-    // Generation snapshots share one immutable tokenizer; each gets its own copy of the weights.
+    // Snapshots share one immutable tokenizer and the run's token statistics; each gets its own copy of
+    // the weights.
     const std::shared_ptr<const Tokenizer> tokenizer = tokenizer_from_json(tokenizerJson);
+    std::vector<int64_t> counts = token_frequencies(*tokenizer, session->train_tokens());
+    for (int32_t id : session->validation_tokens()) ++counts[id];
+    const auto frequencies = std::make_shared<const std::vector<int64_t>>(std::move(counts));
+    const auto validation = std::make_shared<const std::vector<int32_t>>(session->validation_tokens().begin(),
+                                                                         session->validation_tokens().end());
     auto snapshot = [&] {
       auto model = std::make_shared<Gpt>(session->model().config());
       std::ranges::copy(session->model().parameters(), model->parameters().begin());
       auto s = std::make_shared<ModelSnapshot>();
       s->model = std::move(model);
       s->tokenizer = tokenizer;
+      s->tokenFrequencies = frequencies;
+      s->validationTokens = validation;
       s->step = trainer.steps_done();
       s->label = tr("training run, step %1").arg(s->step);
       return ModelSnapshotPtr(std::move(s));
@@ -119,18 +133,19 @@ void TrainingController::work(TrainingRequest r) {
 
     const auto startTime = Clock::now();
     auto lastFlush = startTime;
-    QList<views::StepRecord> pending;
+    QList<StepRecord> pending;
     TrainingProgress progress;
     progress.totalSteps = trainer.config().steps;
     double smoothLoss = NAN;
     int stepsThisSession = 0;
     int64_t tokensThisSession = 0;
     double trainingSeconds = 0;
+    double pausedSeconds = 0;  // rates and the ETA count training time only
     auto flush = [&] {
       metrics.flush();
       if (!pending.isEmpty()) emit stepsReady(pending);
       pending.clear();
-      const double elapsed = seconds_since(startTime);
+      const double elapsed = seconds_since(startTime) - pausedSeconds;
       progress.step = trainer.steps_done();
       progress.totalSteps = trainer.config().steps;
       progress.stepsPerSecond = stepsThisSession > 0 ? stepsThisSession / elapsed : 0;
@@ -146,7 +161,8 @@ void TrainingController::work(TrainingRequest r) {
     observer.on_step = [&](const StepStats& s) {
       const double elapsed = seconds_since(startTime);
       metrics << step_record(s, elapsed).dump() << '\n';
-      pending.append({s.step, r.wallOffset + elapsed, s.loss, s.lr, s.grad_norm, s.seconds > 0 ? s.tokens / s.seconds : 0});
+      pending.append({s.step, r.wallOffset + elapsed, s.loss, s.lr, s.grad_norm,
+                      s.seconds > 0 ? s.tokens / s.seconds : 0});
       ++stepsThisSession;
       tokensThisSession += s.tokens;
       trainingSeconds += s.seconds;
@@ -160,7 +176,8 @@ void TrainingController::work(TrainingRequest r) {
       if (isBest) session->save(best);
       const double elapsed = seconds_since(startTime);
       metrics << eval_record(e, isBest, elapsed).dump() << std::endl;
-      emit evaluated({e.step, r.wallOffset + elapsed, e.loss}, session->best_validation_loss(), isBest);
+      emit evaluated({e.step, r.wallOffset + elapsed, e.loss, e.bits_per_byte},
+                     session->best_validation_loss(), isBest);
       emit saved(QString::fromStdString(latest));
     };
     // Requests from the GUI are served between steps; while paused the worker sleeps but still serves them.
@@ -176,6 +193,7 @@ void TrainingController::work(TrainingRequest r) {
       if (paused_ && !stop_) {
         flush();
         emit pausedChanged(true);
+        const auto pausedAt = Clock::now();
         std::unique_lock lock(mutex_);
         while (paused_ && !stop_) {
           wake_.wait_for(lock, std::chrono::milliseconds(100));
@@ -183,6 +201,7 @@ void TrainingController::work(TrainingRequest r) {
           serveRequests();
           lock.lock();
         }
+        pausedSeconds += seconds_since(pausedAt);
       }
       return stop_.load();
     };

@@ -12,8 +12,8 @@
 #include <mutex>
 
 #include "model_snapshot.h"
+#include "session/run_records.h"
 #include "session/training_session.h"
-#include "views/charts/run_metrics.h"
 
 namespace cllm::app {
 
@@ -24,7 +24,7 @@ struct TrainingRequest {
   int resumeTotalSteps = 0;  // with resume: the new total (0 = as saved)
   TrainingSession::NewRun run;
   int threads = 1;
-  double wallOffset = 0;     // wall seconds already spent on this run (resume)
+  double wallOffset = 0;  // wall seconds already spent on this run (resume)
 };
 
 // What the run turned out to be once the session started (the tokenizer decides the vocabulary).
@@ -36,6 +36,8 @@ struct TrainingStart {
   int64_t parameters = 0;
   size_t trainTokens = 0, validationTokens = 0;
   int firstStep = 0;
+  // UTF-8 bytes of corpus text per token in each split (for bits per byte); the unknown-token share.
+  double trainBytesPerToken = 0, validationBytesPerToken = 0, unknownTokenRate = 0;
 };
 
 struct TrainingProgress {
@@ -64,9 +66,9 @@ class TrainingController : public QObject {
 
  signals:
   void started(const cllm::app::TrainingStart& start);
-  void stepsReady(const QList<cllm::views::StepRecord>& steps);
+  void stepsReady(const QList<cllm::StepRecord>& steps);
   void progressed(const cllm::app::TrainingProgress& progress);
-  void evaluated(const cllm::views::EvalRecord& eval, double bestLoss, bool isBest);
+  void evaluated(const cllm::EvalRecord& eval, double bestLoss, bool isBest);
   void saved(const QString& path);
   void snapshotReady(const cllm::app::ModelSnapshotPtr& snapshot);
   // true once the worker has finished its step and sleeps (after pause()); false on resume().

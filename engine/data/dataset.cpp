@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "text/tokenizer.h"
+#include "text/word_tokenizer.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -51,6 +53,44 @@ DataSplit split_tokens(std::vector<int32_t> tokens, double validation_fraction) 
   tokens.resize(n - n_validation);
   split.train = std::move(tokens);
   return split;
+}
+
+SplitBytes split_text_bytes(const Tokenizer& tokenizer, std::string_view text, const DataSplit& split) {
+  const size_t n = split.train.size() + split.validation.size();
+  SplitBytes bytes;
+  if (tokenizer.kind() == "word") {
+    // Re-split the text: word tokens are views into it, so each one's position is known.
+    const std::vector<std::string_view> words = WordTokenizer::split(text);
+    require(words.size() == n, "word tokenizer: the split holds " + std::to_string(n) +
+                                   " tokens but the text has " + std::to_string(words.size()) +
+                                   "; the split is not of this text");
+    const size_t start = split.validation.empty()
+                             ? text.size()
+                             : static_cast<size_t>(words[split.train.size()].data() - text.data());
+    bytes.train = start;
+    bytes.validation = text.size() - start;
+    return bytes;
+  }
+  // One length per id, so a part costs one table look-up per token rather than a decode.
+  std::vector<size_t> length(static_cast<size_t>(tokenizer.vocab_size()));
+  for (size_t id = 0; id < length.size(); ++id)
+    length[id] = tokenizer.token_bytes(static_cast<int32_t>(id)).size();
+  auto sum = [&](const std::vector<int32_t>& tokens) {
+    size_t total = 0;
+    for (const int32_t id : tokens) {
+      require(id >= 0 && static_cast<size_t>(id) < length.size(),
+              "token id " + std::to_string(id) + " is outside the tokenizer's vocabulary [0, " +
+                  std::to_string(length.size()) + ")");
+      total += length[static_cast<size_t>(id)];
+    }
+    return total;
+  };
+  bytes.train = sum(split.train);
+  bytes.validation = sum(split.validation);
+  require(bytes.train + bytes.validation == text.size(),
+          "the split's tokens stand for " + std::to_string(bytes.train + bytes.validation) +
+              " bytes but the text has " + std::to_string(text.size()) + "; the split is not of this text");
+  return bytes;
 }
 
 void sample_batch(std::span<const int32_t> tokens, int B, int T, Rng& rng, Batch& out, const char* what) {

@@ -8,11 +8,14 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "util/rng.h"
 
 namespace cllm {
+
+class Tokenizer;
 
 struct DataSplit {
   std::vector<int32_t> train, validation;
@@ -22,6 +25,20 @@ struct DataSplit {
 // split is contiguous and deterministic. Throws if validation_fraction is not in [0, 0.5].
 // "Rounded down" tolerates the binary error of a decimal fraction: 0.29 of 100 tokens is 29, not 28.
 DataSplit split_tokens(std::vector<int32_t> tokens, double validation_fraction);
+
+// How many bytes of the corpus text each part of a split stands for: the denominator of bits per byte,
+// which makes losses of different tokenizers comparable. train + validation == text.size().
+//   char, byte, bpe: decode is the concatenation of token_bytes and reproduces the text, so each part's
+//     bytes are the sum of its tokens' byte lengths (exact);
+//   word: lossy (spaces normalised, rare words become <unk>), so decoded tokens would miscount; the
+//     validation part is the text from where the pre-tokeniser found its first token to the end, and
+//     the training part everything before (whitespace between the two parts counts as training text).
+// `split` must come from split_tokens(tokenizer.encode(text), ...); throws cllm::Error when its token
+// count does not match the text's encoding.
+struct SplitBytes {
+  size_t train = 0, validation = 0;
+};
+SplitBytes split_text_bytes(const Tokenizer& tokenizer, std::string_view text, const DataSplit& split);
 
 // One batch of B rows of T tokens, row-major: inputs[b*T + t], targets = inputs shifted by one.
 struct Batch {

@@ -51,6 +51,8 @@ GenerationResult generate(const Gpt& model, const Tokenizer& tokenizer, std::spa
                           const GenerationSettings& settings, const TokenCallback& on_token) {
   settings.validate();
   require(!prompt.empty(), "the prompt is empty: give at least one token");
+  check_token_ids(settings.forced_tokens.data(), static_cast<long>(settings.forced_tokens.size()),
+                  model.config().vocab_size, "forced tokens");
   const int block = model.config().block_size;
   GenerationResult result;
   auto start = std::chrono::steady_clock::now();
@@ -68,7 +70,9 @@ GenerationResult generate(const Gpt& model, const Tokenizer& tokenizer, std::spa
   size_t emitted = 0;      // bytes of `text` already handed to on_token
   result.stop_reason = "max_tokens";
   for (int i = 0; i < settings.max_tokens; ++i) {
-    const SampledToken token = sample_token(logits, history[0], settings.sampling, rng, settings.top_alternatives);
+    const SampledToken token = static_cast<size_t>(i) < settings.forced_tokens.size()
+                                   ? forced_token(logits, settings.forced_tokens[i], settings.top_alternatives)
+                                   : sample_token(logits, history[0], settings.sampling, rng, settings.top_alternatives);
     result.tokens.push_back(token);
     history[0].push_back(token.id);
     text += streamer.push(token.id);

@@ -25,6 +25,9 @@ struct GenerationSettings {
   std::vector<std::string> stop_strings;  // generation ends when the text contains one (it is not included)
   uint64_t seed = 0;
   int top_alternatives = 5;  // alternatives reported per token
+  // Drawn first instead of sampled (e.g. an alternative a user picked): each is reported with the model's
+  // probability of it and its alternatives, and counts towards max_tokens. The seed's draws start after them.
+  std::vector<int32_t> forced_tokens;
 
   void validate() const;
 };

@@ -117,4 +117,16 @@ SampledToken sample_token(std::span<const float> logits, std::span<const int32_t
   return out;
 }
 
+SampledToken forced_token(std::span<const float> logits, int32_t id, int n_top) {
+  require(id >= 0 && static_cast<size_t>(id) < logits.size(),
+          "forced token id " + std::to_string(id) + " is outside the vocabulary of " + std::to_string(logits.size()));
+  const std::vector<double> model_probs = softmax(logits);
+  SampledToken out;
+  out.id = id;
+  out.probability = static_cast<float>(model_probs[id]);
+  out.sampling_probability = 1.0f;
+  out.top = top_tokens(model_probs, n_top);
+  return out;
+}
+
 }  // namespace cllm

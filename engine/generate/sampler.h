@@ -51,4 +51,8 @@ std::vector<TokenProbability> top_tokens(const std::vector<double>& probs, int n
 SampledToken sample_token(std::span<const float> logits, std::span<const int32_t> recent, const SamplingSettings& s,
                           Rng& rng, int n_top);
 
+// `id` as if it had been drawn: its probability under the model, the model's top `n_top` alternatives, and
+// sampling_probability 1 (it was not sampled).
+SampledToken forced_token(std::span<const float> logits, int32_t id, int n_top);
+
 }  // namespace cllm

@@ -1,5 +1,7 @@
 #include "session/metrics_records.h"
 
+#include <cmath>
+
 namespace cllm {
 
 nlohmann::json step_record(const StepStats& s, double elapsed_seconds) {
@@ -10,8 +12,17 @@ nlohmann::json step_record(const StepStats& s, double elapsed_seconds) {
 }
 
 nlohmann::json eval_record(const EvalResult& r, bool best, double elapsed_seconds) {
-  return {{"event", "eval"}, {"step", r.step},       {"validation_loss", r.loss}, {"perplexity", r.perplexity},
-          {"tokens", r.tokens}, {"seconds", r.seconds}, {"best", best},          {"elapsed_seconds", elapsed_seconds}};
+  nlohmann::json j = {{"event", "eval"},
+                      {"step", r.step},
+                      {"validation_loss", r.loss},
+                      {"perplexity", r.perplexity},
+                      {"tokens", r.tokens},
+                      {"seconds", r.seconds},
+                      {"best", best},
+                      {"elapsed_seconds", elapsed_seconds}};
+  // A NaN would be written as null, which a reader asking for a number would reject.
+  if (std::isfinite(r.bits_per_byte)) j["bits_per_byte"] = r.bits_per_byte;
+  return j;
 }
 
 }  // namespace cllm

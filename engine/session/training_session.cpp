@@ -2,16 +2,61 @@
 
 #include <cmath>
 #include <limits>
+#include <new>
 
 #include "data/corpus.h"
 #include "data/dataset.h"
 #include "util/error.h"
 #include "util/rng.h"
+#include "util/system_memory.h"
 
 namespace cllm {
 
+void TrainingSession::load_tokens(const std::string& text, double validation_fraction) {
+  std::vector<int32_t> tokens = tokenizer_->encode(text);
+  unknown_token_rate_ = cllm::unknown_token_rate(*tokenizer_, tokens);
+  DataSplit split = split_tokens(std::move(tokens), validation_fraction);
+  const SplitBytes bytes = split_text_bytes(*tokenizer_, text, split);
+  train_bytes_ = bytes.train;
+  validation_bytes_ = bytes.validation;
+  train_ = std::move(split.train);
+  validation_ = std::move(split.validation);
+}
+
+void TrainingSession::allocate_model(const ModelConfig& config, int batch_size) {
+  memory_ = check_training_memory(config, batch_size, train_.size() + validation_.size());
+  require_memory(memory_);
+  try {
+    model_ = std::make_unique<Gpt>(config);
+  } catch (const std::bad_alloc&) {
+    const uint64_t bytes = 2 * static_cast<uint64_t>(memory_.parameters) * sizeof(float);
+    throw Error("out of memory allocating the model (" + format_gib(bytes) +
+                " of weights and gradients for " + std::to_string(memory_.parameters) +
+                " parameters); use a smaller model");
+  }
+}
+
 void TrainingSession::build_trainer(const TrainConfig& config) {
-  trainer_ = std::make_unique<Trainer>(*model_, config, train_, validation_);
+  try {
+    trainer_ = std::make_unique<Trainer>(*model_, config, train_, validation_, validation_bytes_per_token());
+  } catch (const std::bad_alloc&) {
+    // AdamW's two moments and decay mask, plus at most the validation split twice (inputs and targets).
+    const uint64_t bytes = static_cast<uint64_t>(memory_.parameters) * (2 * sizeof(float) + 1) +
+                           2 * validation_.size() * sizeof(int32_t);
+    throw Error("out of memory allocating the AdamW moments and evaluation batches (" + format_gib(bytes) +
+                "); use a smaller model");
+  }
+}
+
+double TrainingSession::train_bytes_per_token() const {
+  return train_.empty() ? std::numeric_limits<double>::quiet_NaN()
+                        : static_cast<double>(train_bytes_) / static_cast<double>(train_.size());
+}
+
+double TrainingSession::validation_bytes_per_token() const {
+  return validation_.empty()
+             ? std::numeric_limits<double>::quiet_NaN()
+             : static_cast<double>(validation_bytes_) / static_cast<double>(validation_.size());
 }
 
 std::unique_ptr<TrainingSession> TrainingSession::start(const Corpus& corpus, const NewRun& run) {
@@ -19,12 +64,10 @@ std::unique_ptr<TrainingSession> TrainingSession::start(const Corpus& corpus, co
   std::unique_ptr<TrainingSession> s(new TrainingSession());
   s->corpus_ = identify_corpus(corpus.name, corpus.text);
   s->tokenizer_ = train_tokenizer(run.tokenizer, corpus.text);
-  DataSplit split = split_tokens(s->tokenizer_->encode(corpus.text), run.train.validation_fraction);
-  s->train_ = std::move(split.train);
-  s->validation_ = std::move(split.validation);
+  s->load_tokens(corpus.text, run.train.validation_fraction);
   ModelConfig config = run.model;
   config.vocab_size = s->tokenizer_->vocab_size();
-  s->model_ = std::make_unique<Gpt>(config);
+  s->allocate_model(config, run.train.batch_size);
   Rng init(run.train.seed ^ kInitStream);
   s->model_->initialize(init);
   s->build_trainer(run.train);
@@ -46,10 +89,9 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::filesystem::
   std::unique_ptr<TrainingSession> s(new TrainingSession());
   s->corpus_ = state.corpus;
   s->tokenizer_ = std::move(ck.tokenizer);
-  DataSplit split = split_tokens(s->tokenizer_->encode(corpus.text), state.config.validation_fraction);
-  s->train_ = std::move(split.train);
-  s->validation_ = std::move(split.validation);
-  s->model_ = std::make_unique<Gpt>(ck.model_config);
+  s->load_tokens(corpus.text, state.config.validation_fraction);
+  // The checkpoint's weights and moments are already in memory here, so the check sees them as used.
+  s->allocate_model(ck.model_config, state.config.batch_size);
   std::copy(ck.parameters.begin(), ck.parameters.end(), s->model_->parameters().begin());
   s->build_trainer(state.config);
   Trainer& t = *s->trainer_;

@@ -1,5 +1,6 @@
 #include "text/tokenizer.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "text/bpe_tokenizer.h"
@@ -55,6 +56,21 @@ std::string Tokenizer::token_label(int32_t id) const {
   return printable_label(token_bytes(id));
 }
 
+int default_vocab_size(std::string_view kind) {
+  return kind == "bpe" ? 512 : 0;
+}
+
+double unknown_token_rate(const Tokenizer& tokenizer, std::span<const int32_t> tokens) {
+  const std::optional<int32_t> unknown = tokenizer.unknown_id();
+  if (!unknown || tokens.empty()) return 0.0;
+  const auto count = std::count(tokens.begin(), tokens.end(), *unknown);
+  return static_cast<double>(count) / static_cast<double>(tokens.size());
+}
+
+double unknown_token_rate(const Tokenizer& tokenizer, std::string_view text) {
+  return unknown_token_rate(tokenizer, tokenizer.encode(text));
+}
+
 std::unique_ptr<Tokenizer> train_tokenizer(const TokenizerSpec& spec, std::string_view text) {
   if (spec.kind == "char") return CharTokenizer::train(text);
   if (spec.kind == "byte") {
@@ -62,7 +78,8 @@ std::unique_ptr<Tokenizer> train_tokenizer(const TokenizerSpec& spec, std::strin
     return std::make_unique<ByteTokenizer>();
   }
   if (spec.kind == "word") return WordTokenizer::train(text, spec.vocab_size, spec.min_frequency);
-  if (spec.kind == "bpe") return BpeTokenizer::train(text, spec.vocab_size);
+  if (spec.kind == "bpe")
+    return BpeTokenizer::train(text, spec.vocab_size == 0 ? default_vocab_size("bpe") : spec.vocab_size);
   throw Error("unknown tokenizer kind \"" + printable_label(spec.kind) +
               "\" (expected char, byte, word or bpe)");
 }

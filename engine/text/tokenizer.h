@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,10 +23,21 @@ namespace cllm {
 // What to build: kind is "char", "byte", "word" or "bpe".
 struct TokenizerSpec {
   std::string kind = "char";
-  int vocab_size = 0;     // bpe: target vocabulary size (>= 256 + 1, required); word: maximum vocabulary
-                          // including specials (0 = keep every word); ignored by char and byte.
+  int vocab_size = 0;     // bpe: target vocabulary size (>= 256 + 1; 0 = default_vocab_size("bpe"));
+                          // word: maximum vocabulary including specials (0 = keep every word); ignored by
+                          // char and byte.
   int min_frequency = 1;  // word: words seen fewer times map to <unk>
 };
+
+// The vocabulary size a spec of `kind` gets when vocab_size is 0: 512 for bpe, 0 (decided by the text)
+// for every other kind. 512 = the 256 bytes + 256 merges, as minbpe trains its examples: enough merges to
+// cover the common letter pairs and short words of a corpus of a few hundred KB, few enough that each
+// merged token is seen often in such a corpus, and an embedding table (512 x width) that stays small next
+// to the tiny and small presets. The one place this default lives: the CLI and the workbench both ask here.
+int default_vocab_size(std::string_view kind);
+
+// Above this share of <unk> tokens a word run mostly learns to predict <unk>; `cllm train` warns.
+inline constexpr double kHighUnknownTokenRate = 0.05;
 
 class Tokenizer {
  public:
@@ -45,6 +57,9 @@ class Tokenizer {
   virtual std::string token_bytes(int32_t id) const = 0;
   // Printable, unambiguous label for one token (see printable_label).
   std::string token_label(int32_t id) const;
+  // The id text maps to when the tokenizer does not know it: word's <unk>; none for char, byte and bpe,
+  // which represent every text they accept.
+  virtual std::optional<int32_t> unknown_id() const { return std::nullopt; }
   // Everything needed to rebuild the tokenizer exactly (stored inside checkpoints). Always has "kind"
   // and "vocab_size"; the rest is per kind.
   virtual nlohmann::json to_json() const = 0;
@@ -55,11 +70,18 @@ class Tokenizer {
 // and a literal U+2423 as "\xNN" per byte (uppercase hex); every other character as itself.
 std::string printable_label(std::string_view bytes);
 
-// Builds a tokenizer of spec.kind from a training text. Throws cllm::Error on an impossible spec:
-// unknown kind, bpe vocab_size < 257, word vocab_size < 0 or 1, word min_frequency < 1, empty text,
-// or (char, word) invalid UTF-8. A bpe vocab_size larger than the corpus allows is NOT an error: merging
-// stops early and vocab_size() reports the achieved size.
+// Builds a tokenizer of spec.kind from a training text (bpe vocab_size 0: default_vocab_size("bpe")).
+// Throws cllm::Error on an impossible spec: unknown kind, bpe vocab_size negative or 1 to 256, word
+// vocab_size < 0 or 1, word min_frequency < 1, empty text, or (char, word) invalid UTF-8. A bpe vocab_size
+// larger than the corpus allows is NOT an error: merging stops early and vocab_size() reports the
+// achieved size.
 std::unique_ptr<Tokenizer> train_tokenizer(const TokenizerSpec& spec, std::string_view text);
+// The share of `tokens` that are the unknown token, in [0, 1]; 0 for a tokenizer without one (char, byte,
+// bpe) and for no tokens. The overload taking text encodes it first (as cheap as one encode; the
+// workbench's corpus summary already holds the ids and should pass them).
+double unknown_token_rate(const Tokenizer& tokenizer, std::span<const int32_t> tokens);
+double unknown_token_rate(const Tokenizer& tokenizer, std::string_view text);
+
 // Rebuilds from to_json() output; validates every field (kind, types, sizes, duplicates, merge ids in
 // range) and throws cllm::Error naming the bad field, since this reads checkpoint files.
 std::unique_ptr<Tokenizer> tokenizer_from_json(const nlohmann::json& j);

@@ -45,6 +45,7 @@ class WordTokenizer final : public Tokenizer {
   std::vector<int32_t> encode(std::string_view text) const override;
   std::string decode(std::span<const int32_t> ids) const override;
   std::string token_bytes(int32_t id) const override;
+  std::optional<int32_t> unknown_id() const override { return kUnknownId; }
   nlohmann::json to_json() const override;
 
  private:

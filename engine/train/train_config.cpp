@@ -1,7 +1,10 @@
 #include "train/train_config.h"
 
+#include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "util/error.h"
 
@@ -16,6 +19,13 @@ void require_int(int v, int lo, int hi, const std::string& what) {
 void require_real(double v, double lo, double hi, bool lo_open, const std::string& what) {
   const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
   require(ok, what + " must be " + (lo_open ? "> " : ">= ") + format_number(lo) + " and <= " + format_number(hi) + ", got " + format_number(v));
+}
+
+// 0.999999999 rather than format_number's "1", for values that differ from 1 only far down.
+std::string digits12(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
 }
 
 }  // namespace
@@ -34,6 +44,15 @@ void TrainConfig::validate() const {
   require_real(beta2, 0.0, 1.0, false, "beta2");
   require(beta2 < 1.0, "beta2 must be < 1, got " + format_number(beta2));
   require_real(eps, 0.0, 1.0, true, "epsilon");
+  // AdamW computes in float32: a beta that rounds to 1 there stops the moment from updating, and an
+  // epsilon below the smallest normal float flushes to 0.
+  for (const auto& [beta, name] : {std::pair{beta1, "beta1"}, std::pair{beta2, "beta2"}})
+    require(static_cast<float>(beta) < 1.0f,
+            std::string(name) + " " + digits12(beta) +
+                " rounds to 1 in float32, the precision AdamW computes in; use at most 0.99999994");
+  require(eps >= FLT_MIN,
+          "epsilon " + format_number(eps) +
+              " is below the smallest normal float32 (1.2e-38), the precision AdamW computes in");
   require_real(grad_clip, 0.0, 1e9, false, "gradient clip");
   require_int(grad_accum, 1, 1 << 16, "gradient accumulation");
   require_int(eval_interval, 0, 1 << 30, "evaluation interval");

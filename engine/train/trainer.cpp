@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <new>
 
 #include "model/gpt.h"
 #include "train/gradient_norm.h"
 #include "util/error.h"
+#include "util/system_memory.h"
 
 namespace cllm {
 namespace {
@@ -14,14 +16,35 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The forward pass, which sizes the activation buffers on first use: the largest allocation of a run,
+// so running out of memory there is explained rather than left as std::bad_alloc.
+float forward(Gpt& model, const Batch& b) {
+  try {
+    return model.forward(b.inputs.data(), b.targets.data(), b.batch_size, b.block_size);
+  } catch (const std::bad_alloc&) {
+    const ModelConfig& c = model.config();
+    const size_t weights = 4 * static_cast<size_t>(c.parameter_count()) * sizeof(float);
+    const size_t activations = Gpt::training_memory_bytes(c, b.batch_size, b.block_size) - weights;
+    throw Error("out of memory allocating the model's activations (" + format_gib(activations) +
+                " for batch " + std::to_string(b.batch_size) + " x block " + std::to_string(b.block_size) +
+                "); use a smaller batch size, block size or model");
+  }
+}
+
 }  // namespace
 
+double bits_per_byte(double loss_nats_per_token, double bytes_per_token) {
+  if (!(bytes_per_token > 0)) return std::numeric_limits<double>::quiet_NaN();
+  return loss_nats_per_token / std::log(2.0) / bytes_per_token;
+}
+
 Trainer::Trainer(Gpt& model, const TrainConfig& config, std::span<const int32_t> train_tokens,
-                 std::span<const int32_t> validation_tokens)
+                 std::span<const int32_t> validation_tokens, double validation_bytes_per_token)
     : model_(model),
       config_(validated(config)),
       train_(train_tokens),
       validation_(validation_tokens),
+      validation_bytes_per_token_(validation_bytes_per_token),
       optimizer_(model.layout(), config.adamw()),
       rng_(config.seed) {
   const int T = model.config().block_size;
@@ -45,7 +68,7 @@ StepStats Trainer::step() {
   double loss_sum = 0.0;
   for (int micro = 0; micro < config_.grad_accum; ++micro) {
     sample_batch(train_, B, T, rng_, batch_, "training");
-    const float loss = model_.forward(batch_.inputs.data(), batch_.targets.data(), B, T);
+    const float loss = forward(model_, batch_);
     require(std::isfinite(loss), "training diverged at step " + std::to_string(steps_done_ + 1) + ": the loss is " +
                                      format_number(loss) + " (learning rate " + format_number(config_.lr_schedule().at(steps_done_)) +
                                      "); lower the learning rate or turn gradient clipping on");
@@ -73,7 +96,7 @@ EvalResult Trainer::evaluate() {
   double total = 0.0;
   int64_t count = 0;
   for (const Batch& b : eval_batches_) {
-    model_.forward(b.inputs.data(), b.targets.data(), b.batch_size, b.block_size);
+    forward(model_, b);
     for (float l : model_.token_losses()) total += l;
     count += static_cast<int64_t>(b.batch_size) * b.block_size;
   }
@@ -81,6 +104,7 @@ EvalResult Trainer::evaluate() {
   r.step = steps_done_;
   r.loss = total / static_cast<double>(count);
   r.perplexity = std::exp(r.loss);
+  r.bits_per_byte = bits_per_byte(r.loss, validation_bytes_per_token_);
   r.tokens = count;
   r.seconds = seconds_since(start);
   return r;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -34,19 +35,30 @@ struct EvalResult {
   int step = 0;
   double loss = 0;          // mean per-token validation cross-entropy (nats)
   double perplexity = 0;    // exp(loss)
+  // The same loss in bits per byte of text (see bits_per_byte); comparable across tokenizers, unlike
+  // loss. NaN when the trainer was not told how many bytes a validation token stands for.
+  double bits_per_byte = std::numeric_limits<double>::quiet_NaN();
   int64_t tokens = 0;       // tokens evaluated
   double seconds = 0;
 };
 
+// A loss in nats per token as bits per byte of the text the tokens stand for:
+// loss / ln 2 / bytes_per_token. A char model on ASCII text and a byte model give loss / ln 2; a BPE
+// token covering 3.5 bytes divides by 3.5. NaN when bytes_per_token is not positive.
+double bits_per_byte(double loss_nats_per_token, double bytes_per_token);
+
 class Trainer {
  public:
-  // The token spans must outlive the trainer. Throws cllm::Error if a split is too short for one window
-  // of block_size + 1 tokens, or the config is invalid.
+  // The token spans must outlive the trainer. `validation_bytes_per_token` is how many bytes of text a
+  // validation token stands for on average (TrainingSession knows it; 0 = unknown, then evaluations
+  // report no bits per byte). Throws cllm::Error if a split is too short for one window of
+  // block_size + 1 tokens, or the config is invalid.
   Trainer(Gpt& model, const TrainConfig& config, std::span<const int32_t> train_tokens,
-          std::span<const int32_t> validation_tokens);
+          std::span<const int32_t> validation_tokens, double validation_bytes_per_token = 0);
 
   // One optimizer step. Throws cllm::Error, before changing any parameter, when the loss or the gradient
-  // norm is not finite (a diverged run keeps its last good weights).
+  // norm is not finite (a diverged run keeps its last good weights). Running out of memory for the
+  // activations is a cllm::Error naming their size; the model must not be used after it.
   StepStats step();
   // Mean loss over the fixed validation batches (the same batches every time).
   EvalResult evaluate();
@@ -68,6 +80,7 @@ class Trainer {
   Gpt& model_;
   TrainConfig config_;
   std::span<const int32_t> train_, validation_;
+  double validation_bytes_per_token_;
   AdamW optimizer_;
   Rng rng_;
   Batch batch_;

@@ -42,7 +42,8 @@ class CliTest : public ::testing::Test {
       for (int i = 0; i < 300; ++i) t += "The quick brown fox jumps over the lazy dog " + std::to_string(i % 17) + ".\n";
       return t;
     }();
-    const auto r = run_cllm(cat({"train", "corpus.txt", "--steps", "30", "--eval-interval", "10", "--out", "model.safetensors"},
+    const auto r = run_cllm(cat({"train", "corpus.txt", "--steps", "30", "--eval-interval", "10", "--out",
+                                 "model.safetensors", "--metrics", "metrics.jsonl"},
                                 kQuick),
                             dir_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -86,6 +87,76 @@ TEST_F(CliTest, TrainingReportsProgressEvaluationsAndSavesBestAndLatest) {
   EXPECT_EQ(j["training"]["steps_done"], 30);
   EXPECT_EQ(j["model"]["n_layer"], 2);
   EXPECT_EQ(j["tokenizer"]["kind"], "char");
+}
+
+TEST_F(CliTest, EvaluationsReportBitsPerByte) {
+  // Char tokens on ASCII text: one byte per token, so bits per byte is the loss in bits.
+  EXPECT_NE(train_err_.find(" bits/byte)"), std::string::npos) << train_err_;
+  std::ifstream metrics(dir_ + "/metrics.jsonl");
+  int evals = 0;
+  for (std::string line; std::getline(metrics, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["event"] != "eval") continue;
+    ++evals;
+    EXPECT_DOUBLE_EQ(j["bits_per_byte"].get<double>(), j["validation_loss"].get<double>() / std::log(2.0))
+        << line;
+  }
+  EXPECT_EQ(evals, 3);
+  const auto r = cllm({"eval", "corpus.txt", "-c", "model.safetensors", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(j["bits_per_byte"].get<double>(), j["loss"].get<double>() / std::log(2.0));
+  const auto human = cllm({"eval", "corpus.txt", "-c", "model.safetensors", "--split", "train"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find(" bits/byte over "), std::string::npos) << human.out;
+}
+
+TEST_F(CliTest, BpeTrainsWithoutAVocabularySize) {
+  // It used to fail with "vocab_size must be at least 257 ... got 0".
+  const auto r = cllm(
+      cat({"train", "corpus.txt", "--tokenizer", "bpe", "--steps", "2", "--out", "bpe.safetensors"}, kQuick));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(cllm({"info", "bpe.safetensors", "--json"}).out);
+  EXPECT_EQ(j["tokenizer"]["kind"], "bpe");
+  // The default is 512; this small corpus may run out of pairs to merge first.
+  EXPECT_GT(j["tokenizer"]["vocab_size"].get<int>(), 300);
+  EXPECT_LE(j["tokenizer"]["vocab_size"].get<int>(), 512);
+}
+
+TEST_F(CliTest, WordRunsReportTheirUnknownTokenRate) {
+  // Vocabulary 5 keeps 4 of the corpus's words: most tokens are <unk>, and the user is told.
+  const auto small = cllm(cat({"train", "corpus.txt", "--tokenizer", "word", "--vocab-size", "5", "--steps",
+                               "1", "--json", "--out", "word.safetensors"},
+                              kQuick));
+  ASSERT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_NE(small.err.find("warning: unknown tokens: "), std::string::npos) << small.err;
+  EXPECT_NE(small.err.find("% of the corpus at vocabulary 5; raise --vocab-size or use bpe"),
+            std::string::npos)
+      << small.err;
+  const auto start = nlohmann::json::parse(small.out.substr(0, small.out.find('\n')));
+  EXPECT_EQ(start["event"], "start");
+  EXPECT_GT(start["unknown_token_rate"].get<double>(), 0.5);
+  // Every word kept: the rate is still printed, without the advice.
+  const auto all = cllm(cat(
+      {"train", "corpus.txt", "--tokenizer", "word", "--steps", "1", "--out", "word.safetensors"}, kQuick));
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.err.find("unknown tokens: 0.0% of the corpus at vocabulary"), std::string::npos) << all.err;
+  EXPECT_EQ(all.err.find("raise --vocab-size"), std::string::npos) << all.err;
+  // Char runs have no unknown token and say nothing about it.
+  EXPECT_EQ(train_err_.find("unknown tokens"), std::string::npos) << train_err_;
+}
+
+TEST_F(CliTest, AModelTooLargeForMemoryFailsFastNamingBothSizes) {
+  if (!fs::exists("/proc/meminfo")) GTEST_SKIP() << "no /proc/meminfo: the available memory is unknown";
+  // 1.8 billion parameters, batch 512 x block 1024: over a terabyte.
+  const auto begin = std::chrono::steady_clock::now();
+  const auto r = cllm({"train", "corpus.txt", "--width", "4096", "--layers", "9", "--block", "1024",
+                       "--batch", "512", "--threads", "1"});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  expect_one_line_error(r, "GiB is available");
+  EXPECT_NE(r.err.find("training this model needs "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1.82 billion parameters"), std::string::npos) << r.err;
+  EXPECT_LT(seconds, 3.0);  // refused before allocating: writing even the weights would take longer
 }
 
 TEST_F(CliTest, GenerateIsReproducibleWithASeedAndReportsProbabilities) {

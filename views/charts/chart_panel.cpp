@@ -15,6 +15,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <limits>
+#include <numbers>
 
 #include "views/charts/chart_format.h"
 #include "views/charts/metric_chart.h"
@@ -27,6 +30,16 @@ namespace {
 constexpr std::array<Metric, 5> kAllMetrics = {Metric::Loss, Metric::ValidationLoss, Metric::LearningRate,
                                                Metric::GradNorm, Metric::Throughput};
 constexpr int kDefaultSmoothingPercent = 60;  // TensorBoard's default weight 0.6
+constexpr std::array<Metric, 2> kLossMetrics = {Metric::Loss, Metric::ValidationLoss};
+
+bool knownRatio(double bytesPerToken) {
+  return bytesPerToken > 0 && std::isfinite(bytesPerToken);
+}
+
+// Column suffix of the loss CSV and metric suffix of the all-runs CSV.
+QString unitId(LossUnit unit) {
+  return unit == LossUnit::BitsPerByte ? QStringLiteral("bits_per_byte") : QStringLiteral("nats_per_token");
+}
 
 double stepValue(const StepRecord& r, Metric metric) {
   switch (metric) {
@@ -76,6 +89,9 @@ PointList fromEvals(const QList<EvalRecord>& records) {
 ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
   lossChart_ = new MetricChart(tr("Loss"), this);
   lossChart_->setObjectName(QStringLiteral("lossChart"));
+  lossChart_->setYAxisTitle(tr("loss (nats/token)"));
+  lossChart_->setCsvValueUnit(unitId(LossUnit::NatsPerToken));
+  lossChart_->setNoValueLabel(tr("%1: no bytes/token"));
   lrChart_ = new MetricChart(tr("Learning rate"), this);
   lrChart_->setObjectName(QStringLiteral("lrChart"));
   // A smoothed schedule would show a learning rate that was never used (warm-up would look delayed).
@@ -153,6 +169,17 @@ QWidget* ChartPanel::buildToolRow() {
     }
   });
 
+  auto* lossUnitLabel = new QLabel(tr("Loss"), row);
+  lossUnitCombo_ = new QComboBox(row);
+  lossUnitCombo_->setObjectName(QStringLiteral("lossUnitCombo"));
+  lossUnitCombo_->addItem(tr("nats per token"), static_cast<int>(LossUnit::NatsPerToken));
+  lossUnitCombo_->addItem(tr("bits per byte"), static_cast<int>(LossUnit::BitsPerByte));
+  lossUnitCombo_->setToolTip(
+      tr("Bits per byte compare runs with different tokenizers: loss / (bytes per token × ln 2)"));
+  lossUnitLabel->setBuddy(lossUnitCombo_);
+  connect(lossUnitCombo_, &QComboBox::currentIndexChanged, this,
+          [this] { setLossUnit(static_cast<LossUnit>(lossUnitCombo_->currentData().toInt())); });
+
   auto* resetZoom = new QPushButton(tr("Reset zoom"), row);
   resetZoom->setObjectName(QStringLiteral("resetZoomButton"));
   resetZoom->setToolTip(tr("Fit every chart to its data (drag a rectangle to zoom, right-click to reset)"));
@@ -179,6 +206,9 @@ QWidget* ChartPanel::buildToolRow() {
   layout->addSpacing(12);
   layout->addWidget(xAxisLabel);
   layout->addWidget(xAxisCombo_);
+  layout->addSpacing(12);
+  layout->addWidget(lossUnitLabel);
+  layout->addWidget(lossUnitCombo_);
   layout->addWidget(resetZoom);
   layout->addStretch(1);
   layout->addWidget(exportPngButton);
@@ -250,18 +280,41 @@ ChartPanel::Run& ChartPanel::ensureRun(const QString& runId) {
   return runs_.back();
 }
 
-void ChartPanel::addRun(const QString& runId, const QString& label) {
+void ChartPanel::addRun(const QString& runId, const QString& label, const QColor& color) {
   if (Run* run = findRun(runId)) {
     run->label = label;
-    for (Metric m : kAllMetrics)
+    if (color.isValid()) {
+      run->color = color;
+      run->colorIndex = -1;
+    }
+    for (Metric m : kAllMetrics) {
       chartFor(m)->setSeriesLabel(seriesKey(runId, m), label, displayName(*run, m));
+      chartFor(m)->setSeriesColor(seriesKey(runId, m), colorOf(*run));
+    }
     return;
   }
-  int colorIndex = 0;
-  while (std::any_of(runs_.begin(), runs_.end(), [&](const Run& r) { return r.colorIndex == colorIndex; })) {
-    ++colorIndex;
-  }
-  runs_.push_back(Run{runId, label, colorIndex, {}, {}});
+  Run run;
+  run.id = runId;
+  run.label = label;
+  run.color = color;
+  if (!color.isValid()) run.colorIndex = freePaletteIndex();
+  runs_.push_back(std::move(run));
+}
+
+int ChartPanel::freePaletteIndex() const {
+  // Skips colours the app gave other runs too: a stored colour is usually a palette colour.
+  auto taken = [this](int index) {
+    return std::any_of(runs_.begin(), runs_.end(), [&](const Run& r) {
+      return r.colorIndex == index || (r.color.isValid() && r.color == runColor(index));
+    });
+  };
+  int index = 0;
+  while (taken(index)) ++index;
+  return index;
+}
+
+QColor ChartPanel::colorOf(const Run& run) const {
+  return run.color.isValid() ? run.color : runColor(run.colorIndex);
 }
 
 void ChartPanel::removeRun(const QString& runId) {
@@ -282,8 +335,8 @@ void ChartPanel::ensureSeries(const Run& run, Metric metric) {
   const QString key = seriesKey(run.id, metric);
   if (chart->hasSeries(key)) return;
   const SeriesKind kind = metric == Metric::ValidationLoss ? SeriesKind::Sparse : SeriesKind::Dense;
-  chart->setSeries(key, run.label, kind, {}, {},
-                   SeriesOptions{displayName(run, metric), runColor(run.colorIndex)});
+  chart->setSeries(key, run.label, kind, {}, {}, SeriesOptions{displayName(run, metric), colorOf(run)});
+  chart->setSeriesScale(key, lossScale(run, metric));
 }
 
 void ChartPanel::setRunData(const QString& runId, const QList<StepRecord>& steps,
@@ -301,9 +354,46 @@ void ChartPanel::setRunData(const QString& runId, const QList<StepRecord>& steps
       continue;
     }
     chart->setSeries(key, run.label, m == Metric::ValidationLoss ? SeriesKind::Sparse : SeriesKind::Dense,
-                     data.points, data.walls, SeriesOptions{displayName(run, m), runColor(run.colorIndex)});
+                     data.points, data.walls, SeriesOptions{displayName(run, m), colorOf(run)});
+    chart->setSeriesScale(key, lossScale(run, m));
   }
   forEachChart(&MetricChart::endBatch);
+}
+
+void ChartPanel::setRunBytesPerToken(const QString& runId, double trainBytesPerToken,
+                                     double validationBytesPerToken) {
+  Run& run = ensureRun(runId);
+  run.trainBytesPerToken = trainBytesPerToken;
+  run.validationBytesPerToken = validationBytesPerToken;
+  applyLossScales(run);
+}
+
+double ChartPanel::lossScale(const Run& run, Metric metric) const {
+  if (lossUnit_ == LossUnit::NatsPerToken || (metric != Metric::Loss && metric != Metric::ValidationLoss))
+    return 1.0;
+  const double bytesPerToken = metric == Metric::Loss ? run.trainBytesPerToken : run.validationBytesPerToken;
+  // As cllm::bits_per_byte (engine/train/trainer.h): loss / ln 2 / bytes_per_token.
+  return knownRatio(bytesPerToken) ? 1.0 / (bytesPerToken * std::numbers::ln2)
+                                   : std::numeric_limits<double>::quiet_NaN();
+}
+
+void ChartPanel::applyLossScales(const Run& run) {
+  for (Metric m : kLossMetrics) lossChart_->setSeriesScale(seriesKey(run.id, m), lossScale(run, m));
+}
+
+void ChartPanel::setLossUnit(LossUnit unit) {
+  if (unit == lossUnit_) return;
+  lossUnit_ = unit;
+  lossChart_->beginBatch();
+  for (const Run& run : runs_) applyLossScales(run);
+  lossChart_->endBatch();
+  const bool bits = unit == LossUnit::BitsPerByte;
+  lossChart_->setYAxisTitle(bits ? tr("bits per byte") : tr("loss (nats/token)"));
+  lossChart_->setCsvValueUnit(unitId(unit));
+  lossChart_->resetZoom();  // a zoomed range in the other unit would show an arbitrary part of the curves
+  const int index = lossUnitCombo_->findData(static_cast<int>(unit));
+  if (lossUnitCombo_->currentIndex() != index) lossUnitCombo_->setCurrentIndex(index);  // re-enters: no-op
+  emit lossUnitChanged(unit);
 }
 
 void ChartPanel::appendSteps(const QString& runId, const QList<StepRecord>& steps) {
@@ -364,7 +454,7 @@ QString ChartPanel::runLabel(const QString& runId) const {
 
 QColor ChartPanel::colorOfRun(const QString& runId) const {
   const Run* run = findRun(runId);
-  return run ? runColor(run->colorIndex) : QColor();
+  return run ? colorOf(*run) : QColor();
 }
 
 bool ChartPanel::exportPng(const QString& path, QString* error) {
@@ -391,6 +481,15 @@ QString ChartPanel::allCsvText() {
       for (qsizetype i = 0; i < points.size(); ++i) {
         out += runField + csvNumber(points[i].x()) + QLatin1Char(',') + csvNumber(walls[i]) + metricField +
                csvNumber(points[i].y()) + QLatin1Char('\n');
+      }
+      const double scale = lossScale(run, m);
+      const bool loss = m == Metric::Loss || m == Metric::ValidationLoss;
+      if (lossUnit_ != LossUnit::BitsPerByte || !loss || std::isnan(scale)) continue;
+      const QString shownField =
+          QLatin1Char(',') + metricName(m) + QLatin1Char('_') + unitId(lossUnit_) + QLatin1Char(',');
+      for (qsizetype i = 0; i < points.size(); ++i) {
+        out += runField + csvNumber(points[i].x()) + QLatin1Char(',') + csvNumber(walls[i]) + shownField +
+               csvNumber(points[i].y() * scale) + QLatin1Char('\n');
       }
     }
   }

@@ -1,10 +1,14 @@
 #include "views/charts/metric_chart.h"
 
 #include <QBuffer>
+#include <QEvent>
+#include <QFontMetricsF>
 #include <QImage>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QPixmap>
 #include <QToolTip>
+#include <QtCharts/QCategoryAxis>
 #include <QtCharts/QLegend>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
@@ -16,6 +20,7 @@
 #include <limits>
 
 #include "views/charts/chart_format.h"
+#include "views/charts/log_axis_labels.h"
 #include "views/charts/run_colors.h"
 #include "views/charts/series_data.h"
 
@@ -24,6 +29,11 @@ namespace cllm::views {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kRawAlpha = 0.25;
+// Width a legend entry needs besides its text, after Qt Charts 6.4's LegendMarkerItem and LegendLayout:
+// 10 px marker, margins 2 x 3, spacing 4, 1 px rounding, 3 px between entries; plus a few pixels of
+// slack so that an estimate just short of the truth never leaves an entry cut.
+constexpr double kLegendEntryExtra = 30.0;
+constexpr double kLegendSlack = 16.0;
 }  // namespace
 
 struct MetricChart::Series {
@@ -37,6 +47,7 @@ struct MetricChart::Series {
   bool dirty = false;
   QLineSeries* raw = nullptr;     // dense: the faint raw line; sparse: the only line
   QLineSeries* smooth = nullptr;  // dense only
+  double scale = 1.0;             // shown value = stored value x scale
 
   // Bounds of the drawable points among the first boundsCount ones, in the current x mode and y scale:
   // fitAxes extends them by the new points instead of rescanning a long run at every flush.
@@ -50,6 +61,10 @@ struct MetricChart::Series {
   }
   QString name() const { return displayName.isEmpty() ? runLabel : displayName; }
   QLineSeries* main() const { return smooth ? smooth : raw; }
+  bool hasUnit() const { return std::isfinite(scale) && scale > 0; }  // has values in the shown unit
+  double factor() const { return hasUnit() ? scale : std::numeric_limits<double>::quiet_NaN(); }
+  double shownValue(int i) const { return data.values()[i] * factor(); }
+  double shownSmoothed(int i) const { return data.smoothed()[i] * factor(); }
 };
 
 namespace {
@@ -101,7 +116,14 @@ MetricChart::MetricChart(const QString& title, QWidget* parent) : QChartView(new
   chart()->setTitle(title);
   chart()->setAnimationOptions(QChart::NoAnimation);
   chart()->setMargins(QMargins(4, 4, 4, 4));
+  // Value axis labels are printf-formatted ("%.4g", always a decimal point) unless numbers are localized:
+  // then Qt Charts formats them with the chart's own locale, which does not follow the widget's
+  // (changeEvent passes it on).
+  chart()->setLocalizeNumbers(true);
+  chart()->setLocale(locale());
   chart()->legend()->setAlignment(Qt::AlignBottom);
+  chart()->legend()->setShowToolTips(true);  // the full name on an entry Qt had to cut short
+  noValueLabel_ = tr("%1: not in this unit");
   // No QXYSeries::setUseOpenGL: its GL overlay is unreliable under Xvfb and software GL, and
   // decimation (refreshSeries) keeps raster drawing cheap.
   setRenderHint(QPainter::Antialiasing);
@@ -132,13 +154,27 @@ MetricChart::MetricChart(const QString& title, QWidget* parent) : QChartView(new
   });
   logY_ = new QLogValueAxis;
   logY_->setBase(10.0);
-  logY_->setLabelFormat(QStringLiteral("%g"));
+  logY_->setMinorTickCount(8);  // 2..9 x each decade
+  // It labels powers of ten only (a loss from 4.5 to 0.4 would get "1" alone): logLabels_ labels it.
+  // Without labels or title it is 2 px wide, so logLabels_, laid out next to it, sits at the plot.
+  logY_->setLabelsVisible(false);
   logY_->setRange(1.0, 10.0);  // a degenerate range would be replaced by a series' domain, zeros included
   logY_->setVisible(false);
   chart()->addAxis(logY_, Qt::AlignLeft);
+  // Linear in log10(value) and attached to no series: only its labels, at the log axis' positions.
+  logLabels_ = new QCategoryAxis;
+  logLabels_->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+  logLabels_->setLineVisible(false);      // the log axis draws the line and ticks
+  logLabels_->setGridLineVisible(false);  // and the grid
+  logLabels_->setVisible(false);
+  chart()->addAxis(logLabels_, Qt::AlignLeft);
   connect(logY_, &QLogValueAxis::rangeChanged, this, [this] {
     if (!applyingRange_) userZoomed_ = true;
+    updateLogLabels();  // zoomed by the rubber band too: labels follow every range
   });
+  // How many labels fit depends on the plot's height.
+  connect(chart(), &QChart::plotAreaChanged, this, [this] { updateLogLabels(); });
+  updateLogLabels();
   yAxis_ = linearY_;
   fitAxes();
 }
@@ -209,6 +245,7 @@ void MetricChart::setSeries(const QString& key, const QString& runLabel, SeriesK
   s->resetBounds();
   styleSeries(*s);
   afterDataChange(*s);
+  placeLegend();
 }
 
 void MetricChart::appendPoints(const QString& key, const QList<QPointF>& points,
@@ -228,6 +265,7 @@ void MetricChart::removeSeries(const QString& key) {
     delete line;
   }
   series_.erase(it);
+  placeLegend();
   if (batchDepth_ > 0) {
     fitPending_ = true;
   } else if (!userZoomed_) {
@@ -257,6 +295,52 @@ void MetricChart::setSeriesLabel(const QString& key, const QString& runLabel, co
   s->runLabel = runLabel;
   s->displayName = displayName;
   styleSeries(*s);
+  placeLegend();
+}
+
+void MetricChart::setSeriesColor(const QString& key, const QColor& color) {
+  Series* s = find(key);
+  if (!s || !color.isValid() || s->color == color) return;
+  s->color = color;
+  styleSeries(*s);
+}
+
+void MetricChart::setSeriesScale(const QString& key, double factor) {
+  Series* s = find(key);
+  if (!s || s->scale == factor || (std::isnan(s->scale) && std::isnan(factor))) return;
+  s->scale = factor;
+  s->resetBounds();
+  styleSeries(*s);
+  placeLegend();
+  afterDataChange(*s);
+}
+
+double MetricChart::seriesScale(const QString& key) const {
+  const Series* s = find(key);
+  return s ? s->scale : 1.0;
+}
+
+void MetricChart::setNoValueLabel(const QString& format) {
+  noValueLabel_ = format;
+  for (auto& s : series_) {
+    if (!s->hasUnit()) styleSeries(*s);
+  }
+  placeLegend();
+}
+
+QString MetricChart::legendLabel(const Series& s) const {
+  return s.hasUnit() ? s.name() : noValueLabel_.arg(s.name());
+}
+
+void MetricChart::setYAxisTitle(const QString& title) {
+  yTitle_ = title;
+  // The log axis stays untitled: its title would sit between the plot and logLabels_' labels.
+  linearY_->setTitleText(title);
+  logLabels_->setTitleText(title);
+}
+
+void MetricChart::setCsvValueUnit(const QString& unit) {
+  csvValueUnit_ = unit;
 }
 
 void MetricChart::setSeriesVisible(const QString& key, bool visible) {
@@ -283,11 +367,12 @@ void MetricChart::onLegendMarkerClicked(QLegendMarker* marker) {
 
 void MetricChart::styleSeries(Series& s) {
   const bool dense = s.kind == SeriesKind::Dense;
+  const bool shown = s.visible && s.hasUnit();
   QPen pen(s.color);
   pen.setWidthF(dense ? 2.0 : 1.5);
   s.main()->setPen(pen);
   s.main()->setColor(s.color);
-  s.main()->setName(s.name());
+  s.main()->setName(legendLabel(s));
   if (dense) {
     QColor faint = s.color;
     faint.setAlphaF(kRawAlpha);
@@ -296,26 +381,27 @@ void MetricChart::styleSeries(Series& s) {
     s.raw->setPen(rawPen);
     s.raw->setName(s.name());
     // Without smoothing the smoothed line equals the raw one; drawing both would only darken it.
-    s.raw->setVisible(s.visible && smoothingEnabled_);
-    s.smooth->setVisible(s.visible);
+    s.raw->setVisible(shown && smoothingEnabled_);
+    s.smooth->setVisible(shown);
   } else {
     s.raw->setBrush(s.color);
     s.raw->setPointsVisible(true);
     s.raw->setMarkerSize(7.0);
-    s.raw->setVisible(s.visible);
+    s.raw->setVisible(shown);
   }
   // QLegend re-shows a series' marker whenever the series' visibility changes: the raw line never has
-  // one, and a hidden series keeps a dimmed one so that it can be clicked back on.
+  // one, and a hidden series keeps a dimmed one so that it can be clicked back on (one without values
+  // in the shown unit too, saying so).
   if (dense) {
     for (QLegendMarker* marker : chart()->legend()->markers(s.raw)) marker->setVisible(false);
   }
   for (QLegendMarker* marker : chart()->legend()->markers(s.main())) {
     marker->setVisible(true);
     QColor label = chart()->legend()->labelColor();
-    label.setAlphaF(s.visible ? 1.0 : 0.4);
+    label.setAlphaF(shown ? 1.0 : 0.4);
     marker->setLabelBrush(label);
     QColor swatch = s.color;
-    swatch.setAlphaF(s.visible ? 1.0 : 0.3);
+    swatch.setAlphaF(shown ? 1.0 : 0.3);
     marker->setBrush(swatch);
   }
 }
@@ -343,8 +429,12 @@ void MetricChart::refreshSeries(Series& s) {
   };
   auto take = [&](int i) {
     const double x = xOf(d, i);
-    if (drawable(x, d.values()[i])) raw.append({x, d.values()[i]});
-    if (s.smooth && drawable(x, d.smoothed()[i])) smooth.append({x, d.smoothed()[i]});
+    const double y = s.shownValue(i);
+    if (drawable(x, y)) raw.append({x, y});
+    if (s.smooth) {
+      const double ys = s.shownSmoothed(i);
+      if (drawable(x, ys)) smooth.append({x, ys});
+    }
   };
   for (int i = 0; i < n; i += stride) take(i);
   if (n > 0 && (n - 1) % stride != 0) take(n - 1);  // the newest point is always shown
@@ -439,6 +529,7 @@ void MetricChart::switchYAxis() {
   }
   yAxis_->setVisible(false);
   next->setVisible(true);
+  logLabels_->setVisible(logScale_);
   yAxis_ = next;
   for (const auto& s : series_) {
     for (QLineSeries* line : {s->raw, s->smooth}) {
@@ -454,7 +545,7 @@ void MetricChart::extendBounds(Series& s) {
   for (int i = s.boundsCount; i < d.size(); ++i) {
     const double x = xOf(d, i);
     if (!std::isfinite(x)) continue;
-    for (double y : {d.values()[i], smoothed ? d.smoothed()[i] : d.values()[i]}) {
+    for (double y : {s.shownValue(i), smoothed ? s.shownSmoothed(i) : s.shownValue(i)}) {
       if (!std::isfinite(y) || (logScale_ && y <= 0)) continue;
       s.xMin = std::min(s.xMin, x);
       s.xMax = std::max(s.xMax, x);
@@ -487,27 +578,11 @@ void MetricChart::fitAxes() {
     xMax = mid + 0.5;
   }
   if (logScale_) {
-    // QLogValueAxis labels only powers of its base. Over less than ~1.5 decades (a loss from 6 to 1.5)
-    // powers of ten would leave one label or none; powers of two give several.
-    const double base = std::log10(yMax / yMin) < 1.5 ? 2.0 : 10.0;
-    double lo = std::log(yMin) / std::log(base), hi = std::log(yMax) / std::log(base);
+    // No widening to whole decades: logAxisLabelValues labels any range with at least a few values.
+    const double lo = std::log10(yMin), hi = std::log10(yMax);
     const double pad = std::max(0.05 * (hi - lo), 0.02);
-    lo -= pad;
-    hi += pad;
-    // Keep at least one labelled power inside the range, widening on the side that costs less.
-    if (std::floor(hi) < std::ceil(lo)) {
-      if (lo - std::floor(lo) < std::ceil(hi) - hi) {
-        lo = std::floor(lo);
-      } else {
-        hi = std::ceil(hi);
-      }
-    }
-    yMin = std::pow(base, lo);
-    yMax = std::pow(base, hi);
-    applyingRange_ = true;
-    logY_->setBase(base);
-    logY_->setMinorTickCount(base == 10.0 ? 8 : 0);  // 8: grid lines at 2..9 within each decade
-    applyingRange_ = false;
+    yMin = std::pow(10.0, lo - pad);
+    yMax = std::pow(10.0, hi + pad);
   } else {
     if (negligibleSpan(yMin, yMax)) {
       // A constant (a fixed learning rate): centre it, at a scale that keeps its digits readable.
@@ -547,17 +622,17 @@ QString MetricChart::hoverLine(const Series& s, int i) const {
   const QString step = QString::number(d.steps()[i], 'g', 12);
   if (s.kind == SeriesKind::Dense) {
     return tr("%1 — step %2: value %3, smoothed %4, time %5")
-        .arg(s.name(), step, formatValue(d.values()[i]), formatValue(d.smoothed()[i]),
+        .arg(s.name(), step, formatValue(s.shownValue(i)), formatValue(s.shownSmoothed(i)),
              formatDuration(d.wallSeconds()[i]));
   }
   return tr("%1 — step %2: value %3, time %4")
-      .arg(s.name(), step, formatValue(d.values()[i]), formatDuration(d.wallSeconds()[i]));
+      .arg(s.name(), step, formatValue(s.shownValue(i)), formatDuration(d.wallSeconds()[i]));
 }
 
 QString MetricChart::hoverTextAt(QPointF chartValuePosition) const {
   QStringList lines;
   for (const auto& s : series_) {
-    if (!s->visible) continue;
+    if (!s->visible || !s->hasUnit()) continue;
     const int i = xMode_ == XAxisMode::Step ? s->data.nearestByStep(chartValuePosition.x())
                                             : s->data.nearestByWallTime(chartValuePosition.x());
     if (i >= 0) lines << hoverLine(*s, i);
@@ -613,6 +688,55 @@ void MetricChart::focusInEvent(QFocusEvent* event) {
   emit activated();
 }
 
+void MetricChart::resizeEvent(QResizeEvent* event) {
+  QChartView::resizeEvent(event);
+  placeLegend();
+}
+
+void MetricChart::changeEvent(QEvent* event) {
+  QChartView::changeEvent(event);
+  if (event->type() != QEvent::LocaleChange) return;
+  chart()->setLocale(locale());
+  logLabelValues_.clear();  // same values, new text
+  updateLogLabels();
+}
+
+void MetricChart::updateLogLabels() {
+  const double min = logY_->min(), max = logY_->max();
+  // Before the first layout the plot area is empty: assume a small chart's, it is relabelled on layout.
+  const double length = chart()->plotArea().height() > 0 ? chart()->plotArea().height() : 150.0;
+  const double minGap = 1.5 * QFontMetricsF(logLabels_->labelsFont()).height();
+  const std::vector<double> values = logAxisLabelValues(min, max, length, minGap);
+  if (values.empty()) return;  // a range the log axis cannot show either
+  const double lo = std::log10(min), hi = std::log10(max);
+  logLabels_->setRange(lo, hi);
+  logLabels_->setStartValue(lo);
+  // Unchanged labels are kept: new ones can change the axis' width, hence the plot area, and so call
+  // this again.
+  if (values == logLabelValues_) return;
+  logLabelValues_ = values;
+  for (const QString& label : logLabels_->categoriesLabels()) logLabels_->remove(label);
+  logLabels_->setStartValue(lo);  // of the first category to come
+  const QLocale numbers = chart()->locale();
+  for (double v : values) {
+    // Six significant digits tell apart the even-step labels of a range as narrow as logAxisLabelValues
+    // makes them (append drops a label equal to an earlier one).
+    logLabels_->append(numbers.toString(v, 'g', 6), std::log10(v));
+  }
+}
+
+void MetricChart::placeLegend() {
+  QLegend* legend = chart()->legend();
+  const QFontMetricsF metrics(legend->font());
+  double needed = kLegendSlack;
+  for (const auto& s : series_) needed += metrics.horizontalAdvance(legendLabel(*s)) + kLegendEntryExtra;
+  // Qt lays an attached bottom legend out on one line and cuts every entry short when they do not fit;
+  // on the right each entry has a line of its own, up to 40 % of the chart's width.
+  const double available = viewport()->width() - chart()->margins().left() - chart()->margins().right();
+  const Qt::Alignment alignment = needed <= available ? Qt::AlignBottom : Qt::AlignRight;
+  if (legend->alignment() != alignment) legend->setAlignment(alignment);
+}
+
 bool MetricChart::exportPng(const QString& path, QString* error) const {
   // QWidget::grab() is not const, but only renders the widget.
   const QImage image = const_cast<MetricChart*>(this)->grab().toImage();
@@ -627,14 +751,17 @@ bool MetricChart::exportPng(const QString& path, QString* error) const {
 }
 
 QString MetricChart::csvText() const {
-  QString out = QStringLiteral("series,run,step,wall_seconds,value,smoothed\n");
+  const QString unit = csvValueUnit_.isEmpty() ? QString() : QLatin1Char('_') + csvValueUnit_;
+  QString out = QStringLiteral("series,run,step,wall_seconds,value%1,smoothed%1\n").arg(unit);
   for (const auto& s : series_) {
     const SeriesData& d = s->data;
     const QString prefix = csvField(s->key) + QLatin1Char(',') + csvField(s->runLabel) + QLatin1Char(',');
+    const double scale = s->factor();
     for (int i = 0; i < d.size(); ++i) {
       out += prefix + csvNumber(d.steps()[i]) + QLatin1Char(',') + csvNumber(d.wallSeconds()[i]) +
-             QLatin1Char(',') + csvNumber(d.values()[i]) + QLatin1Char(',') +
-             (s->kind == SeriesKind::Dense ? csvNumber(d.smoothed()[i]) : QString()) + QLatin1Char('\n');
+             QLatin1Char(',') + csvNumber(d.values()[i] * scale) + QLatin1Char(',') +
+             (s->kind == SeriesKind::Dense ? csvNumber(d.smoothed()[i] * scale) : QString()) +
+             QLatin1Char('\n');
     }
   }
   return out;

@@ -5,6 +5,12 @@
 //
 // The chart keeps every point it receives (export and hover use all of them) but displays at most about
 // kMaxShownPoints per dense line, so drawing cost stays flat however long training runs.
+//
+// Units: a series stores values as received and shows them times its scale (setSeriesScale), so one
+// stored loss can be drawn in nats per token or in bits per byte; drawing, axis fit, hover and CSV use
+// the shown values. Axis labels follow the chart's locale (the widget's, QLocale() unless set): 0,5 in
+// German. The legend sits below the plot while its entries fit on one line, else right of it, so entries
+// keep their full names; one still too long for the chart shows its full name as a tooltip.
 
 #include <QColor>
 #include <QList>
@@ -19,6 +25,7 @@
 
 QT_BEGIN_NAMESPACE
 class QAbstractAxis;
+class QCategoryAxis;
 class QLogValueAxis;
 class QValueAxis;
 class QLineSeries;
@@ -69,6 +76,15 @@ class MetricChart : public QChartView {
   bool hasSeries(const QString& key) const;
   QStringList seriesKeys() const;  // in the order they were added
   void setSeriesLabel(const QString& key, const QString& runLabel, const QString& displayName = {});
+  void setSeriesColor(const QString& key, const QColor& color);  // an invalid colour is ignored
+  // Shown value = stored value x factor (1 by default). A factor that is not finite and positive means
+  // the series has no value in the shown unit: it is not drawn, is left out of the axis fit and the
+  // hover read-out, its CSV values are empty, and its legend entry stays, dimmed, with the
+  // setNoValueLabel text, so that users see why a curve is missing.
+  void setSeriesScale(const QString& key, double factor);
+  double seriesScale(const QString& key) const;  // 1 for an unknown key
+  // Legend text of such a series; %1 = its name. Default "%1: not in this unit".
+  void setNoValueLabel(const QString& format);
   void setSeriesVisible(const QString& key, bool visible);  // clicking a legend entry toggles it too
   bool isSeriesVisible(const QString& key) const;
 
@@ -83,8 +99,17 @@ class MetricChart : public QChartView {
   // one solid raw line, and their smoothed value equals the raw one.
   void setSmoothingEnabled(bool enabled);
   bool isSmoothingEnabled() const { return smoothingEnabled_; }
-  void setLogScale(bool on);  // a true QLogValueAxis; values <= 0 are not drawn while it is on
+  // A true QLogValueAxis (base 10, minor ticks at 2..9 x each decade); values <= 0 are not drawn while
+  // it is on. Its labels are drawn by logLabelAxis() at the values of logAxisLabelValues() for the
+  // range and the plot's height.
+  void setLogScale(bool on);
   bool isLogScale() const { return logScale_; }
+  // The y axis title ("loss (nats/token)"), beside the shown y axis (in log scale logLabelAxis() draws
+  // it); empty by default.
+  void setYAxisTitle(const QString& title);
+  QString yAxisTitle() const { return yTitle_; }
+  // Names the unit in the CSV header: "value_<unit>,smoothed_<unit>"; empty = "value,smoothed".
+  void setCsvValueUnit(const QString& unit);
   void setXAxisMode(XAxisMode mode);
   XAxisMode xAxisMode() const { return xMode_; }
   void resetZoom();  // fit every drawable point, outliers included
@@ -95,20 +120,24 @@ class MetricChart : public QChartView {
   QString hoverTextAt(QPointF chartValuePosition) const;
 
   bool exportPng(const QString& path, QString* error = nullptr) const;
-  // Header "series,run,step,wall_seconds,value,smoothed", one row per stored point of every series;
-  // sparse series leave "smoothed" empty, as do unknown wall times.
+  // Header "series,run,step,wall_seconds,value,smoothed" (see setCsvValueUnit), one row per stored point
+  // of every series, values in the shown unit; sparse series leave "smoothed" empty, as do unknown wall
+  // times.
   bool exportCsv(const QString& path, QString* error = nullptr) const;
   QString csvText() const;
 
-  int pointCount(const QString& key) const;  // stored, not displayed, points
-  QList<QPointF> points(const QString& key) const;
+  int pointCount(const QString& key) const;         // stored, not displayed, points
+  QList<QPointF> points(const QString& key) const;  // as stored, before the series' scale
   QList<double> wallSeconds(const QString& key) const;
-  QList<double> smoothedValues(const QString& key) const;
-  QList<QPointF> shownPoints(const QString& key, Line line) const;  // what is drawn, in current x mode
+  QList<double> smoothedValues(const QString& key) const;  // as stored, before the series' scale
+  // What is drawn: current x mode, shown unit, decimated.
+  QList<QPointF> shownPoints(const QString& key, Line line) const;
   QColor seriesColor(const QString& key) const;
   QString seriesRunLabel(const QString& key) const;
   QAbstractAxis* xAxis() const { return xAxis_; }
   QAbstractAxis* yAxis() const { return yAxis_; }  // the shown one: a QValueAxis or a QLogValueAxis
+  // Shown beside the log axis while it is on: its categories are the labels, placed at log10(value).
+  QCategoryAxis* logLabelAxis() const { return logLabels_; }
   QPair<double, double> xRange() const;
   QPair<double, double> yRange() const;
 
@@ -122,6 +151,8 @@ class MetricChart : public QChartView {
   void mouseReleaseEvent(QMouseEvent* event) override;
   void leaveEvent(QEvent* event) override;
   void focusInEvent(QFocusEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void changeEvent(QEvent* event) override;
 
  private:
   struct Series;
@@ -137,6 +168,9 @@ class MetricChart : public QChartView {
   void fitAxes();
   void applyRange(double xMin, double xMax, double yMin, double yMax);
   void switchYAxis();
+  void updateLogLabels();
+  void placeLegend();
+  QString legendLabel(const Series& s) const;
   void onLegendMarkerClicked(QLegendMarker* marker);
   double xOf(const SeriesData& data, int i) const;
   QString hoverLine(const Series& s, int i) const;
@@ -146,6 +180,11 @@ class MetricChart : public QChartView {
   QAbstractAxis* yAxis_ = nullptr;  // linearY_ or logY_, whichever is shown
   QValueAxis* linearY_ = nullptr;
   QLogValueAxis* logY_ = nullptr;
+  QCategoryAxis* logLabels_ = nullptr;
+  std::vector<double> logLabelValues_;  // what logLabels_ shows
+  QString yTitle_;
+  QString csvValueUnit_;
+  QString noValueLabel_;
   double smoothing_ = 0.6;
   bool smoothingEnabled_ = true;
   bool logScale_ = false;

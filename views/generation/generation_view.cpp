@@ -79,7 +79,8 @@ GenerationView::GenerationView(QWidget* parent) : QWidget(parent) {
   connect(stopButton_, &QPushButton::clicked, this, &GenerationView::stopRequested);
   connect(output_, &TokenOutputView::tokenSelected, this, &GenerationView::onTokenSelected);
   connect(regenerateButton_, &QPushButton::clicked, this, [this] {
-    if (output_->selectedToken() >= 0) emit regenerateFromRequested(output_->selectedToken());
+    if (output_->selectedToken() >= 0)
+      emit regenerateRequested(regenerationRequest(output_->selectedToken()));
   });
   connect(alternativesList_, &QTreeWidget::itemDoubleClicked, this, &GenerationView::onAlternativeActivated);
   onTokenSelected(-1);
@@ -193,12 +194,23 @@ GenerationRequest GenerationView::request() const {
   return request;
 }
 
+GenerationRequest GenerationView::regenerationRequest(int tokenIndex, std::optional<int32_t> forced) const {
+  GenerationRequest r = request();
+  const QList<StreamedToken>& shown = output_->tokens();
+  tokenIndex = std::clamp(tokenIndex, 0, int(shown.size()));
+  r.prompt = output_->prompt();
+  for (int i = 0; i < tokenIndex; ++i) r.kept.push_back(shown[i].id);
+  if (forced) r.forced = {*forced};
+  r.continueFrom = tokenIndex;
+  return r;
+}
+
 bool GenerationView::canGenerate() const {
   return !busy_ && controls_->isValid() && !prompt().isEmpty();
 }
 
 void GenerationView::requestGenerate() {
-  if (canGenerate()) emit generateRequested();
+  if (canGenerate()) emit generateRequested(request());
 }
 
 void GenerationView::beginOutput(quint64 seedUsed) {
@@ -218,7 +230,7 @@ void GenerationView::continueOutputFrom(int tokenIndex, quint64 seedUsed) {
   setStatus(tr("Generating from token %1… (seed %2)").arg(output_->tokens().size() + 1).arg(seedUsed), false);
 }
 
-void GenerationView::appendTokens(const QList<GeneratedToken>& tokens) {
+void GenerationView::appendTokens(const QList<StreamedToken>& tokens) {
   output_->appendTokens(tokens);
 }
 
@@ -254,7 +266,7 @@ void GenerationView::updateActions() {
   regenerateButton_->setEnabled(!busy_ && valid && output_->selectedToken() >= 0);
 }
 
-QList<GeneratedToken> GenerationView::tokens() const {
+QList<StreamedToken> GenerationView::tokens() const {
   return output_->tokens();
 }
 
@@ -287,19 +299,20 @@ void GenerationView::onTokenSelected(int index) {
   if (index < 0 || index >= output_->tokens().size()) {
     selectedTokenLabel_->setText(tr("Click a generated token to see the alternatives the model considered."));
   } else {
-    const GeneratedToken& token = output_->tokens()[index];
+    const StreamedToken& token = output_->tokens()[index];
     selectedTokenLabel_->setText(
         tr("Token %1: %2, probability %3")
             .arg(index + 1)
-            .arg(visibleTokenText(token.text), formatProbability(token.probability)));
-    for (const auto& [label, probability] : token.alternatives) {
+            .arg(visibleTokenText(QString::fromStdString(token.text)), formatProbability(token.probability)));
+    for (const StreamedToken::Alternative& alternative : token.alternatives) {
       auto* item =
-          new QTreeWidgetItem(alternativesList_, {visibleTokenText(label), formatProbability(probability)});
-      item->setData(0, Qt::UserRole, label);
+          new QTreeWidgetItem(alternativesList_, {visibleTokenText(QString::fromStdString(alternative.label)),
+                                                  formatProbability(alternative.probability)});
+      item->setData(0, Qt::UserRole, alternative.id);
       item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
-      item->setBackground(1, probabilityColor(probability));
+      item->setBackground(1, probabilityColor(alternative.probability));
       item->setForeground(1, probabilityTextColor());
-      if (label == token.text) {  // the token that was drawn
+      if (alternative.id == token.id) {  // the token that was drawn
         QFont bold = item->font(0);
         bold.setBold(true);
         item->setFont(0, bold);
@@ -312,7 +325,7 @@ void GenerationView::onTokenSelected(int index) {
 void GenerationView::onAlternativeActivated(QTreeWidgetItem* item) {
   const int index = output_->selectedToken();
   if (!item || index < 0 || busy_ || !controls_->isValid()) return;
-  emit regenerateWithRequested(index, item->data(0, Qt::UserRole).toString());
+  emit regenerateRequested(regenerationRequest(index, item->data(0, Qt::UserRole).toInt()));
 }
 
 }  // namespace cllm::views

@@ -1,16 +1,15 @@
 #pragma once
 // The sampling playground: model source, prompt, sampling settings, and the generated text with each
-// token's probability and alternatives. It only displays and edits state; the app runs the generator
-// on a worker thread and drives the output:
+// token's probability and alternatives. It only displays and edits state; every request carries what
+// the app needs, and the app answers through the output calls:
 //
-//   generateRequested()            -> request(); setBusy(true); beginOutput(seed);
-//                                     appendTokens(batch)...; finishOutput(summary) or showError(msg);
-//                                     setBusy(false)
-//   regenerateFromRequested(k)     -> same, with prompt = textBefore(k) and continueOutputFrom(k, seed)
-//                                     instead of beginOutput
-//   regenerateWithRequested(k, s)  -> continueOutputFrom(k, seed); appendTokens({s forced}); generate on
-//                                     from textBefore(k) + s
-//   stopRequested()                -> cancel the worker (it still finishes the output)
+//   generateRequested(request)    -> setBusy(true); beginOutput(seed); appendTokens(batch)...;
+//                                    finishOutput(summary) or showError(msg); setBusy(false)
+//   regenerateRequested(request)  -> the same with continueOutputFrom(request.continueFrom, seed) instead
+//                                    of beginOutput; the request keeps the output's prompt and the ids of
+//                                    tokens [0, k), plus the chosen alternative's id in `forced` when the
+//                                    user double-clicked one (the worker streams it first)
+//   stopRequested()               -> cancel the worker (it still finishes the output)
 //
 // Generate (also Ctrl+Return anywhere in the panel) is enabled when not busy, the prompt is not empty
 // and the settings pass validate(); Stop only while busy.
@@ -18,8 +17,9 @@
 #include <QList>
 #include <QStringList>
 #include <QWidget>
+#include <optional>
 
-#include "views/generation/generated_token.h"
+#include "generate/streamed_token.h"
 #include "views/generation/generation_request.h"
 
 class QComboBox;
@@ -50,6 +50,8 @@ class GenerationView : public QWidget {
   void setPrompt(const QString& prompt);
   // Prompt from the editor, the rest from the controls (see GenerationRequest for what modes switch off).
   GenerationRequest request() const;
+  // Regenerating from output token `tokenIndex`, optionally with the alternative `forced` drawn there.
+  GenerationRequest regenerationRequest(int tokenIndex, std::optional<int32_t> forced = std::nullopt) const;
   bool canGenerate() const;
   SamplingControls* samplingControls() const { return controls_; }
 
@@ -58,14 +60,14 @@ class GenerationView : public QWidget {
   void beginOutput(quint64 seedUsed);
   // Keeps the output's prompt and tokens [0, tokenIndex) and drops the rest, for regeneration.
   void continueOutputFrom(int tokenIndex, quint64 seedUsed);
-  void appendTokens(const QList<GeneratedToken>& tokens);
+  void appendTokens(const QList<StreamedToken>& tokens);
   // E.g. "120 tokens, 350 tokens/s, stopped at max tokens". Does not change the busy state.
   void finishOutput(const QString& summary);
   void showError(const QString& message);
   void setBusy(bool busy);
   bool isBusy() const { return busy_; }
 
-  QList<GeneratedToken> tokens() const;
+  QList<StreamedToken> tokens() const;
   // Generated text only, without the prompt.
   QString outputText() const;
   // The output's prompt (as it was at beginOutput) + text of tokens [0, tokenIndex).
@@ -79,10 +81,9 @@ class GenerationView : public QWidget {
 
  signals:
   void modelSourceChanged(int index);
-  void generateRequested();
+  void generateRequested(const cllm::views::GenerationRequest& request);
   void stopRequested();
-  void regenerateFromRequested(int tokenIndex);
-  void regenerateWithRequested(int tokenIndex, const QString& alternative);
+  void regenerateRequested(const cllm::views::GenerationRequest& request);
 
  private:
   QWidget* buildPromptArea();

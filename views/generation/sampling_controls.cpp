@@ -7,6 +7,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QInputDialog>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -306,6 +307,44 @@ void SamplingControls::resetToDefaults() {
   onControlsChanged();
 }
 
+QJsonObject SamplingControls::state() const {
+  QJsonObject state = samplingPresetToJson(currentPreset());
+  state.remove(QStringLiteral("name"));
+  state[QStringLiteral("max_tokens")] = maxTokensSpin_->value();
+  state[QStringLiteral("stop_strings")] = stopStringsEdit_->toPlainText();
+  state[QStringLiteral("top_alternatives")] = topAlternativesSpin_->value();
+  state[QStringLiteral("seed")] =
+      QString::number(seedSpin_->value());  // 64-bit: a JSON double would round it
+  state[QStringLiteral("random_seed")] = randomSeedCheck_->isChecked();
+  state[QStringLiteral("beam_width")] = beamWidthSpin_->value();
+  state[QStringLiteral("length_penalty")] = lengthPenaltySpin_->value();
+  return state;
+}
+
+void SamplingControls::restoreState(const QJsonObject& state) {
+  applying_ = true;
+  QJsonObject named = state;
+  named[QStringLiteral("name")] = QStringLiteral("saved");
+  if (const auto preset = samplingPresetFromJson(named)) applyPreset(*preset);
+  if (state.contains(QStringLiteral("max_tokens")))
+    maxTokensSpin_->setValue(state[QStringLiteral("max_tokens")].toInt());
+  if (state.contains(QStringLiteral("stop_strings")))
+    stopStringsEdit_->setPlainText(state[QStringLiteral("stop_strings")].toString());
+  if (state.contains(QStringLiteral("top_alternatives")))
+    topAlternativesSpin_->setValue(state[QStringLiteral("top_alternatives")].toInt());
+  bool ok = false;
+  const quint64 seed = state[QStringLiteral("seed")].toString().toULongLong(&ok);
+  if (ok) seedSpin_->setValue(seed);
+  if (state.contains(QStringLiteral("random_seed")))
+    randomSeedCheck_->setChecked(state[QStringLiteral("random_seed")].toBool());
+  if (state.contains(QStringLiteral("beam_width")))
+    beamWidthSpin_->setValue(state[QStringLiteral("beam_width")].toInt());
+  if (state.contains(QStringLiteral("length_penalty")))
+    lengthPenaltySpin_->setValue(state[QStringLiteral("length_penalty")].toDouble());
+  applying_ = false;
+  onControlsChanged();
+}
+
 SamplingPreset SamplingControls::currentPreset() const {
   SamplingPreset preset;
   preset.mode = mode();
@@ -451,8 +490,9 @@ void SamplingControls::updateEnabledControls() {
 void SamplingControls::revalidate() {
   GenerationRequest request;
   fillRequest(request);
-  const QString error = request.mode == GenerationRequest::Beam ? validationMessage(request.settings, request.beam)
-                                                                 : validationMessage(request.settings);
+  const QString error = request.mode == GenerationRequest::Beam
+                            ? validationMessage(request.settings, request.beam)
+                            : validationMessage(request.settings);
   const bool wasValid = error_.isEmpty();
   error_ = error;
   validationLabel_->setText(error.isEmpty() ? QString() : tr("Cannot generate: %1").arg(error));

@@ -43,6 +43,11 @@ class SamplingControls : public QWidget {
   void showSeedUsed(quint64 seed);
   void resetToDefaults();
 
+  // Every setting (mode, chain, length, stop strings, seed, beam) as JSON for the app to persist, and the
+  // reverse; restoreState keeps the current value of anything missing or invalid.
+  QJsonObject state() const;
+  void restoreState(const QJsonObject& state);
+
   // The current mode and chain as an unnamed preset, and the reverse.
   SamplingPreset currentPreset() const;
   void applyPreset(const SamplingPreset& preset);

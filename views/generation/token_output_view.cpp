@@ -70,14 +70,14 @@ void TokenOutputView::truncate(int count) {
   highlightSelection();
 }
 
-void TokenOutputView::appendTokens(const QList<GeneratedToken>& tokens) {
+void TokenOutputView::appendTokens(const QList<StreamedToken>& tokens) {
   if (tokens.isEmpty()) return;
   QTextCursor cursor(document());
   cursor.movePosition(QTextCursor::End);
   cursor.beginEditBlock();
-  for (const GeneratedToken& token : tokens) {
+  for (const StreamedToken& token : tokens) {
     starts_.append(cursor.position());
-    cursor.insertText(token.text, tokenFormat(token.probability));
+    cursor.insertText(QString::fromStdString(token.text), tokenFormat(token.probability));
   }
   cursor.endEditBlock();
   tokens_.append(tokens);
@@ -86,14 +86,14 @@ void TokenOutputView::appendTokens(const QList<GeneratedToken>& tokens) {
 
 QString TokenOutputView::generatedText() const {
   QString text;
-  for (const GeneratedToken& token : tokens_) text += token.text;
+  for (const StreamedToken& token : tokens_) text += QString::fromStdString(token.text);
   return text;
 }
 
 QString TokenOutputView::textBefore(int tokenIndex) const {
   QString text = prompt_;
   const int n = std::clamp(tokenIndex, 0, static_cast<int>(tokens_.size()));
-  for (int i = 0; i < n; ++i) text += tokens_[i].text;
+  for (int i = 0; i < n; ++i) text += QString::fromStdString(tokens_[i].text);
   return text;
 }
 
@@ -138,23 +138,23 @@ void TokenOutputView::highlightSelection() {
 
 QString TokenOutputView::tooltipTextFor(int index) const {
   if (index < 0 || index >= tokens_.size()) return {};
-  const GeneratedToken& token = tokens_[index];
-  QString html =
-      QStringLiteral("<p style='white-space:pre'>") +
-      tr("Token %1: <b>%2</b>, probability %3")
-          .arg(index + 1)
-          .arg(visibleTokenText(token.text).toHtmlEscaped(), formatProbability(token.probability)) +
-      QStringLiteral("</p>");
-  if (token.alternatives.isEmpty()) return html;
+  const StreamedToken& token = tokens_[index];
+  QString html = QStringLiteral("<p style='white-space:pre'>") +
+                 tr("Token %1: <b>%2</b>, probability %3")
+                     .arg(index + 1)
+                     .arg(visibleTokenText(QString::fromStdString(token.text)).toHtmlEscaped(),
+                          formatProbability(token.probability)) +
+                 QStringLiteral("</p>");
+  if (token.alternatives.empty()) return html;
   html += QStringLiteral(
               "<table cellspacing='0' cellpadding='2'><tr><th align='left'>%1</th>"
               "<th align='right'>%2</th></tr>")
               .arg(tr("Alternative"), tr("Probability"));
-  for (const auto& [label, probability] : token.alternatives) {
-    QString cell = visibleTokenText(label).toHtmlEscaped();
-    if (label == token.text) cell = QStringLiteral("<b>%1</b>").arg(cell);  // the token that was drawn
+  for (const StreamedToken::Alternative& alternative : token.alternatives) {
+    QString cell = visibleTokenText(QString::fromStdString(alternative.label)).toHtmlEscaped();
+    if (alternative.id == token.id) cell = QStringLiteral("<b>%1</b>").arg(cell);  // the token that was drawn
     html += QStringLiteral("<tr><td style='white-space:pre'>%1</td><td align='right'>%2</td></tr>")
-                .arg(cell, formatProbability(probability));
+                .arg(cell, formatProbability(alternative.probability));
   }
   return html + QStringLiteral("</table>");
 }

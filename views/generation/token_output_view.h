@@ -8,7 +8,7 @@
 #include <QList>
 #include <QTextEdit>
 
-#include "views/generation/generated_token.h"
+#include "generate/streamed_token.h"
 
 namespace cllm::views {
 
@@ -22,9 +22,9 @@ class TokenOutputView : public QTextEdit {
   void begin(const QString& prompt);
   // Keeps the prompt and tokens [0, count), drops the rest (regeneration from a token).
   void truncate(int count);
-  void appendTokens(const QList<GeneratedToken>& tokens);
+  void appendTokens(const QList<StreamedToken>& tokens);
 
-  const QList<GeneratedToken>& tokens() const { return tokens_; }
+  const QList<StreamedToken>& tokens() const { return tokens_; }
   QString prompt() const { return prompt_; }
   QString generatedText() const;
   // prompt + text of tokens [0, tokenIndex) (tokenIndex clamped to [0, token count]).
@@ -54,7 +54,7 @@ class TokenOutputView : public QTextEdit {
   void highlightSelection();
 
   QString prompt_;
-  QList<GeneratedToken> tokens_;
+  QList<StreamedToken> tokens_;
   QList<int> starts_;  // document position of each token's first character
   int end_ = 0;        // document position after the last token
   int selected_ = -1;

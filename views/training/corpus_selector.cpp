@@ -106,12 +106,20 @@ void CorpusSelector::setSummary(const QString& summary, const QString& preview) 
   summaryLabel_->setStyleSheet({});
   summaryLabel_->setText(summary);
   preview_->setPlainText(preview);
+  setValidationError({});
 }
 
 void CorpusSelector::setError(const QString& message) {
   summaryLabel_->setStyleSheet("color: #b00020;");
   summaryLabel_->setText(message);
   preview_->clear();
+  setValidationError(message);
+}
+
+void CorpusSelector::setValidationError(const QString& error) {
+  if (error == error_) return;
+  error_ = error;
+  emit validityChanged();
 }
 
 void CorpusSelector::dragEnterEvent(QDragEnterEvent* event) {

@@ -33,10 +33,13 @@ class CorpusSelector : public QWidget {
   // From the app, after it loaded the corpus (or an error message when it could not).
   void setSummary(const QString& summary, const QString& preview);
   void setError(const QString& message);
+  // The message of the last setError until the next setSummary: training cannot start meanwhile.
+  QString validationError() const { return error_; }
 
  signals:
   void sourceChanged();     // source or path: the app reloads the summary
   void tokenizerChanged();  // kind or vocabulary size
+  void validityChanged();   // setError or a setSummary after it
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -45,6 +48,7 @@ class CorpusSelector : public QWidget {
  private:
   void updateEnabled();
   void browse();
+  void setValidationError(const QString& error);
 
   QComboBox* sourceCombo_;
   QLineEdit* pathEdit_;
@@ -53,6 +57,7 @@ class CorpusSelector : public QWidget {
   QSpinBox* vocabSpin_;
   QLabel* summaryLabel_;
   QPlainTextEdit* preview_;
+  QString error_;
 };
 
 }  // namespace cllm::views

@@ -51,6 +51,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
 
   auto revalidate = [this] { emit validityChanged(validationError().isEmpty()); };
   connect(model_, &ModelConfigEditor::configChanged, this, revalidate);
+  connect(corpus_, &CorpusSelector::validityChanged, this, revalidate);
   connect(training_, &TrainConfigEditor::configChanged, this, [this, revalidate] {
     model_->setBatchSize(training_->config().batch_size);
     revalidate();
@@ -74,7 +75,8 @@ void TrainingPanel::setConfigEditable(bool editable) {
 }
 
 QString TrainingPanel::validationError() const {
-  QString error = model_->validationError();
+  QString error = corpus_->validationError();
+  if (error.isEmpty()) error = model_->validationError();
   if (error.isEmpty()) error = training_->validationError();
   return error;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "text/tokenizer.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -253,6 +254,62 @@ TEST(EvaluationBatches, ShortSplitAndBadArgumentsAreRejected) {
   expect_error([] { evaluation_batches(positions(100), 2, 4, -1); }, "must not be negative (got -1)");
   expect_error([] { evaluation_batches(positions(100), 0, 4, 0); }, "got batch size 0, block size 4");
   expect_error([] { evaluation_batches(positions(100), 2, 0, 0); }, "got batch size 2, block size 0");
+}
+
+// --- split_text_bytes: the bytes behind each part of a split, for bits per byte ---
+
+TokenizerSpec kind(const std::string& k, int vocab_size = 0) {
+  TokenizerSpec spec;
+  spec.kind = k;
+  spec.vocab_size = vocab_size;
+  return spec;
+}
+
+TEST(SplitTextBytes, LosslessKindsCountTheBytesTheirTokensDecodeTo) {
+  // Multi-byte characters (é is 2 bytes, € 3, 😀 4) make byte, char and bpe token counts all differ.
+  std::string text;
+  for (int i = 0; i < 50; ++i)
+    text += "caf\xC3\xA9 \xE2\x82\xAC" + std::to_string(i) + " \xF0\x9F\x98\x80 the cat\n";
+  for (const char* k : {"byte", "char", "bpe"}) {
+    SCOPED_TRACE(k);
+    const auto tok = train_tokenizer(kind(k, 300), text);
+    const DataSplit split = split_tokens(tok->encode(text), 0.2);
+    const SplitBytes bytes = split_text_bytes(*tok, text, split);
+    EXPECT_EQ(bytes.train, tok->decode(split.train).size());
+    EXPECT_EQ(bytes.validation, tok->decode(split.validation).size());
+    EXPECT_EQ(bytes.train + bytes.validation, text.size());
+  }
+}
+
+TEST(SplitTextBytes, WordCountsTheTextRegionNotTheDecodedTokens) {
+  // 100 lines of 5 tokens (the, cat, sat, ".", "\n") in 16 bytes; decoding normalises the double spaces
+  // away ("the cat sat.\n" is 13 bytes), so decoded tokens would undercount the text.
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "the  cat   sat.\n";
+  const auto tok = train_tokenizer(kind("word"), text);
+  const DataSplit split = split_tokens(tok->encode(text), 0.1);
+  ASSERT_EQ(split.validation.size(), 50u);  // the last 10 lines
+  const SplitBytes bytes = split_text_bytes(*tok, text, split);
+  EXPECT_EQ(bytes.validation, 10u * 16u);
+  EXPECT_EQ(bytes.train, 90u * 16u);
+  EXPECT_EQ(tok->decode(split.validation).size(), 10u * 13u);  // what the text region avoids
+  // Whitespace between the parts belongs to the training text.
+  const std::string spaced = "one two   three";
+  const auto words = train_tokenizer(kind("word"), spaced);
+  const SplitBytes s =
+      split_text_bytes(*words, spaced, DataSplit{words->encode("one two"), words->encode("three")});
+  EXPECT_EQ(s.train, 10u);  // "one two   "
+  EXPECT_EQ(s.validation, 5u);
+}
+
+TEST(SplitTextBytes, ASplitOfAnotherTextIsRejected) {
+  const std::string text = "abc abc abc";
+  for (const char* k : {"char", "word"}) {
+    SCOPED_TRACE(k);
+    const auto tok = train_tokenizer(kind(k), text);
+    const DataSplit split = split_tokens(tok->encode("abc abc"), 0.5);
+    expect_error([&] { split_text_bytes(*tok, text, split); }, "the split is not of this text");
+  }
 }
 
 }  // namespace

@@ -60,6 +60,38 @@ TEST(Generation, StreamedPiecesAddUpAndStopStringEndsIt) {
   EXPECT_EQ(stopped.text.find(stop), std::string::npos);
 }
 
+// "Continue with this alternative": the forced token comes first, reported with the model's own
+// probability of it, and the rest is what generation from prompt + forced token would give.
+TEST(Generation, ForcedTokensComeFirstWithTheModelsProbability) {
+  Fixture f;
+  const std::vector<int32_t> prompt = f.tok->encode("ab");
+  GenerationSettings g;
+  g.max_tokens = 12;
+  g.seed = 3;
+  g.sampling.temperature = 0;  // greedy: the KV-cached and the prefilled run agree on every argmax
+  g.top_alternatives = 4;
+  const GenerationResult plain = generate(*f.model, *f.tok, prompt, g);
+  ASSERT_GE(plain.tokens.front().top.size(), 2u);
+  const TokenProbability second = plain.tokens.front().top[1];  // the runner-up at the first position
+  g.forced_tokens = {second.id};
+  const GenerationResult forced = generate(*f.model, *f.tok, prompt, g);
+  ASSERT_EQ(forced.tokens.size(), 12u);
+  EXPECT_EQ(forced.tokens.front().id, second.id);
+  EXPECT_FLOAT_EQ(forced.tokens.front().probability, second.probability);
+  EXPECT_EQ(forced.tokens.front().top.size(), 4u);
+  EXPECT_EQ(forced.tokens.front().top[1].id, second.id);
+  // Afterwards: exactly a generation from the longer prompt with the same seed (11 tokens).
+  std::vector<int32_t> longer = prompt;
+  longer.push_back(second.id);
+  GenerationSettings rest = g;
+  rest.forced_tokens.clear();
+  rest.max_tokens = 11;
+  const GenerationResult continued = generate(*f.model, *f.tok, longer, rest);
+  for (size_t i = 0; i < continued.tokens.size(); ++i) EXPECT_EQ(forced.tokens[i + 1].id, continued.tokens[i].id) << i;
+  g.forced_tokens = {f.config.vocab_size};
+  EXPECT_THROW(generate(*f.model, *f.tok, prompt, g), Error);
+}
+
 TEST(Generation, CallbackCancels) {
   Fixture f;
   GenerationSettings g;

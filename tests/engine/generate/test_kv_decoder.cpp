@@ -49,11 +49,13 @@ TEST_P(KvCache, LogitsMatchFullRecomputationAtEveryPosition) {
   for (int t = 0; t < c.block_size; ++t) {
     const auto logits = decoder.step(std::span(&tokens[t], 1));
     // float32 sums in a different order. Measured against the double reference on this model, both the
-    // full forward and the cached path are off by up to 2e-5 of the largest logit; bugs are O(1).
+    // full forward and the cached path are off by up to 2e-5 of the largest logit with FMA kernels; with
+    // OpenBLAS's SSE3 kernel (its choice on CPUs it does not recognise) the two differ by up to 1.2e-4 of
+    // it. Bugs are O(1).
     float scale = 1.0f;
     for (int v = 0; v < c.vocab_size; ++v) scale = std::max(scale, std::abs(full[t * c.vocab_size + v]));
     for (int v = 0; v < c.vocab_size; ++v)
-      ASSERT_NEAR(logits[v], full[t * c.vocab_size + v], 1e-4f * scale) << "position " << t << " token " << v;
+      ASSERT_NEAR(logits[v], full[t * c.vocab_size + v], 3e-4f * scale) << "position " << t << " token " << v;
   }
   EXPECT_TRUE(decoder.full());
   EXPECT_THROW(decoder.step(std::span(&tokens[0], 1)), Error);
@@ -116,10 +118,13 @@ TEST(KvCache, ReorderCopiesParentsCaches) {
     return std::vector<float>(l.begin(), l.end());
   };
   const auto lb = logits_after(b5), la = logits_after(a5);
+  // Relative to the largest logit, as above: a wrong parent would be off by O(1).
+  float scale = 1.0f;
+  for (int v = 0; v < c.vocab_size; ++v) scale = std::max({scale, std::abs(lb[v]), std::abs(la[v])});
   for (int v = 0; v < c.vocab_size; ++v) {
-    EXPECT_NEAR(logits[v], lb[v], 1e-5f);
-    EXPECT_NEAR(logits[c.vocab_size + v], lb[v], 1e-5f);
-    EXPECT_NEAR(logits[2 * c.vocab_size + v], la[v], 1e-5f);
+    EXPECT_NEAR(logits[v], lb[v], 3e-4f * scale);
+    EXPECT_NEAR(logits[c.vocab_size + v], lb[v], 3e-4f * scale);
+    EXPECT_NEAR(logits[2 * c.vocab_size + v], la[v], 3e-4f * scale);
   }
 }
 

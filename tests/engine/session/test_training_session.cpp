@@ -3,12 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
 #include "data/corpus.h"
 #include "io/checkpoint.h"
 #include "util/error.h"
+#include "util/system_memory.h"
 
 namespace cllm {
 namespace {
@@ -120,6 +123,113 @@ TEST(TrainingSession, ImpossibleConfigsAreClearErrors) {
   run = small_run();
   run.tokenizer.kind = "morse";
   EXPECT_THROW(TrainingSession::start(test_corpus(), run), Error);
+}
+
+// --- bits per byte: losses of different tokenizers made comparable ---
+
+TrainingSession::NewRun run_with(const std::string& kind, int vocab_size = 0) {
+  TrainingSession::NewRun run = small_run();
+  run.tokenizer.kind = kind;
+  run.tokenizer.vocab_size = vocab_size;
+  return run;
+}
+
+TEST(TrainingSession, ByteTokensGiveBitsPerByteOfLossOverLn2Exactly) {
+  auto s = TrainingSession::start(test_corpus(), run_with("byte"));
+  EXPECT_EQ(s->validation_bytes_per_token(), 1.0);
+  EXPECT_EQ(s->train_bytes_per_token(), 1.0);
+  const EvalResult r = s->trainer().evaluate();
+  EXPECT_EQ(r.bits_per_byte, r.loss / std::log(2.0));
+}
+
+TEST(TrainingSession, CharTokensOnAsciiGiveBitsPerByteOfLossOverLn2Exactly) {
+  auto s = TrainingSession::start(test_corpus(), run_with("char"));
+  EXPECT_EQ(s->validation_bytes_per_token(), 1.0);
+  const EvalResult r = s->trainer().evaluate();
+  EXPECT_EQ(r.bits_per_byte, r.loss / std::log(2.0));
+}
+
+TEST(TrainingSession, CharTokensOnMultiByteTextGiveFewerBitsPerByte) {
+  // é is 2 bytes, € 3, 日本 6: a character covers more than a byte, so each byte costs fewer bits.
+  Corpus corpus = test_corpus("caf\xC3\xA9 \xE2\x82\xAC\xE6\x97\xA5\xE6\x9C\xAC sat. ");
+  auto s = TrainingSession::start(corpus, run_with("char"));
+  // Independently of the tokenizer: the UTF-8 bytes of the last validation_token_count() code points.
+  size_t bytes = 0, chars = 0;
+  for (size_t i = corpus.text.size(); i-- > 0 && chars < s->validation_token_count();) {
+    ++bytes;
+    if ((static_cast<unsigned char>(corpus.text[i]) & 0xC0) != 0x80) ++chars;  // a lead byte ends a char
+  }
+  const double ratio = static_cast<double>(bytes) / static_cast<double>(s->validation_token_count());
+  EXPECT_GT(ratio, 1.1);
+  EXPECT_DOUBLE_EQ(s->validation_bytes_per_token(), ratio);
+  const EvalResult r = s->trainer().evaluate();
+  EXPECT_DOUBLE_EQ(r.bits_per_byte, r.loss / std::log(2.0) / ratio);
+  EXPECT_LT(r.bits_per_byte, r.loss / std::log(2.0));
+}
+
+TEST(TrainingSession, WordTokensCountTheTextRegionTheSplitCovers) {
+  // 400 lines of 5 tokens (the, cat, sat, ".", "\n") in 16 bytes; decoded tokens would be 13 bytes a line.
+  Corpus corpus;
+  corpus.name = "words";
+  for (int i = 0; i < 400; ++i) corpus.text += "the  cat   sat.\n";
+  auto s = TrainingSession::start(corpus, run_with("word"));
+  ASSERT_EQ(s->validation_token_count(), 200u);  // the last 40 lines
+  EXPECT_DOUBLE_EQ(s->validation_bytes_per_token(), 40.0 * 16 / 200);
+  EXPECT_DOUBLE_EQ(s->train_bytes_per_token(), 360.0 * 16 / 1800);
+  const EvalResult r = s->trainer().evaluate();
+  EXPECT_DOUBLE_EQ(r.bits_per_byte, r.loss / std::log(2.0) / 3.2);
+}
+
+// --- unknown tokens ---
+
+TEST(TrainingSession, UnknownTokenRateOfWordRuns) {
+  Corpus corpus;
+  corpus.name = "words";
+  for (int i = 0; i < 400; ++i) corpus.text += "the  cat   sat.\n";
+  // Vocabulary 3 = <unk> + "the" + "cat" (all five tokens are equally frequent; ties go to the first seen).
+  EXPECT_DOUBLE_EQ(TrainingSession::start(corpus, run_with("word", 3))->unknown_token_rate(), 0.6);
+  EXPECT_EQ(TrainingSession::start(corpus, run_with("word"))->unknown_token_rate(), 0.0);
+  EXPECT_EQ(TrainingSession::start(corpus, run_with("char"))->unknown_token_rate(), 0.0);
+}
+
+// --- memory ---
+
+TEST(TrainingSession, ARunTooLargeForMemoryIsRefusedBeforeItAllocates) {
+  if (!available_memory_bytes()) GTEST_SKIP() << "the available memory cannot be read here";
+  // 1.8 billion parameters with batch 512 x block 1024: over a terabyte, more than any test machine has.
+  TrainingSession::NewRun run = small_run();
+  run.model.n_embd = 4096;
+  run.model.n_layer = 9;
+  run.model.block_size = 1024;
+  run.train.batch_size = 512;
+  const Corpus corpus = test_corpus();
+  ModelConfig expected = run.model;
+  expected.vocab_size = train_tokenizer(run.tokenizer, corpus.text)->vocab_size();
+  const uint64_t needed = check_training_memory(expected, 512, corpus.text.size(), std::nullopt).needed_bytes;
+  const auto begin = std::chrono::steady_clock::now();
+  try {
+    TrainingSession::start(corpus, run);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("needs " + format_gib(needed) + " of memory"), std::string::npos) << m;
+    EXPECT_NE(m.find(" GiB is available"), std::string::npos) << m;
+  }
+  // Touching even the 7 GB of weights would take seconds: the refusal came before any big allocation.
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count(), 1.0);
+}
+
+TEST(TrainingSession, ASmallRunFitsAndKeepsItsMemoryCheck) {
+  auto s = TrainingSession::start(test_corpus(), small_run());
+  const MemoryCheck& m = s->memory();
+  EXPECT_NE(m.verdict, MemoryVerdict::TooLarge);
+  EXPECT_EQ(m.parameters, s->model().config().parameter_count());
+  EXPECT_GT(m.needed_bytes, 0u);
+  EXPECT_LT(m.needed_bytes, uint64_t{64} << 20);
+  const fs::path path = temp_file("memory.safetensors");
+  s->save(path);
+  EXPECT_EQ(TrainingSession::resume(path, test_corpus())->memory().needed_bytes, m.needed_bytes);
+  fs::remove(path);
 }
 
 }  // namespace

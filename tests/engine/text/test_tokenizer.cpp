@@ -84,7 +84,7 @@ TEST(TrainTokenizer, BuildsEachKind) {
 TEST(TrainTokenizer, RejectsImpossibleSpecs) {
   expect_error([] { train_tokenizer(spec("sentencepiece"), "abc"); },
                {"unknown tokenizer kind", "sentencepiece"});
-  expect_error([] { train_tokenizer(spec("bpe", 0), "abc"); }, {"at least 257", "got 0"});
+  expect_error([] { train_tokenizer(spec("bpe", -1), "abc"); }, {"at least 257", "got -1"});
   expect_error([] { train_tokenizer(spec("bpe", 256), "abc"); }, {"at least 257", "got 256"});
   expect_error([] { train_tokenizer(spec("word", 1), "abc"); }, {"vocab_size", "got 1"});
   expect_error([] { train_tokenizer(spec("word", 0, 0), "abc"); }, {"min_frequency"});
@@ -92,6 +92,32 @@ TEST(TrainTokenizer, RejectsImpossibleSpecs) {
     expect_error([&] { train_tokenizer(spec(kind, 300), ""); }, {"empty"});
   expect_error([] { train_tokenizer(spec("char"), "ab\xC3("); }, {"invalid UTF-8", "byte offset 2"});
   expect_error([] { train_tokenizer(spec("word"), "ab \xC3("); }, {"invalid UTF-8", "byte offset 3"});
+}
+
+TEST(TrainTokenizer, BpeWithoutAVocabularySizeGetsTheDefault) {
+  // `cllm train --tokenizer bpe` without --vocab-size used to fail with "at least 257 ... got 0".
+  EXPECT_EQ(default_vocab_size("bpe"), 512);
+  for (const char* kind : {"char", "byte", "word"}) EXPECT_EQ(default_vocab_size(kind), 0) << kind;
+  const auto tok = train_tokenizer(spec("bpe"), test::generate_text(60000, 3));
+  EXPECT_EQ(tok->kind(), "bpe");
+  EXPECT_EQ(tok->vocab_size(), default_vocab_size("bpe"));
+}
+
+TEST(UnknownTokenRate, ShareOfUnkForWordsAndZeroForLosslessKinds) {
+  // Vocabulary 2 keeps "<unk>" and "a": of a a a b c \n, the b, c and newline are unknown.
+  const auto words = train_tokenizer(spec("word", 2), "a a a b c\n");
+  EXPECT_EQ(words->unknown_id(), WordTokenizer::kUnknownId);
+  EXPECT_DOUBLE_EQ(unknown_token_rate(*words, std::string_view("a a a b c\n")), 0.5);
+  const Ids ids = words->encode("a b a");
+  EXPECT_DOUBLE_EQ(unknown_token_rate(*words, ids), 1.0 / 3.0);
+  EXPECT_EQ(unknown_token_rate(*words, Ids{}), 0.0);
+  // Keeping every word: nothing of the training text is unknown.
+  EXPECT_EQ(unknown_token_rate(*train_tokenizer(spec("word"), kCorpus), std::string_view(kCorpus)), 0.0);
+  for (const char* kind : {"char", "byte", "bpe"}) {
+    const auto tok = train_tokenizer(spec(kind, 300), kCorpus);
+    EXPECT_FALSE(tok->unknown_id().has_value()) << kind;
+    EXPECT_EQ(unknown_token_rate(*tok, std::string_view(kCorpus)), 0.0) << kind;
+  }
 }
 
 TEST(TrainTokenizer, ArbitraryBytesEncodeOrThrowError) {

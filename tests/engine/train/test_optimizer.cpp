@@ -105,6 +105,32 @@ TEST(TrainConfig, ValidationNamesTheBadValue) {
   EXPECT_NE(message(c).find("gradient accumulation"), std::string::npos);
 }
 
+TEST(TrainConfig, ValuesThatVanishInFloat32AreRefused) {
+  // Valid as doubles, but AdamW computes in float32, where they become 1 or 0.
+  auto message = [](TrainConfig c) {
+    try {
+      c.validate();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  TrainConfig c;
+  c.beta2 = 0.999999999;
+  EXPECT_NE(message(c).find("beta2 0.999999999 rounds to 1 in float32"), std::string::npos) << message(c);
+  c = TrainConfig{};
+  c.beta1 = 0.9999999999;
+  EXPECT_NE(message(c).find("beta1"), std::string::npos);
+  c = TrainConfig{};
+  c.eps = 1e-50;
+  EXPECT_NE(message(c).find("epsilon 1e-50 is below the smallest normal float32"), std::string::npos)
+      << message(c);
+  c = TrainConfig{};
+  c.beta2 = 0.9999999;  // 1 - 1e-7 is still below 1 in float32
+  c.eps = 1e-30;
+  EXPECT_EQ(message(c), "");
+}
+
 TEST(TrainConfig, JsonRoundTrip) {
   TrainConfig c;
   c.steps = 77, c.lr = 3e-4, c.schedule = "constant", c.seed = 99, c.grad_clip = 0;

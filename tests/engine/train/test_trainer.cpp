@@ -91,6 +91,19 @@ TEST(Trainer, DivergenceIsAClearErrorAndKeepsTheWeights) {
   EXPECT_EQ(trainer.steps_done(), 1);
 }
 
+TEST(Trainer, EvaluationReportsBitsPerByteWhenTheBytesAreKnown) {
+  const auto train = patterned_tokens(5000, 15), val = patterned_tokens(1000, 16);
+  Gpt model(small_model());
+  Rng init(17);
+  model.initialize(init);
+  // Unknown bytes: no bits per byte. Bytes per token 2.5 (e.g. BPE): the loss in bits, divided by 2.5.
+  EXPECT_TRUE(std::isnan(Trainer(model, quick_config(1), train, val).evaluate().bits_per_byte));
+  const EvalResult r = Trainer(model, quick_config(1), train, val, 2.5).evaluate();
+  EXPECT_DOUBLE_EQ(r.bits_per_byte, r.loss / std::log(2.0) / 2.5);
+  EXPECT_EQ(bits_per_byte(1.0, 1.0), 1.0 / std::log(2.0));
+  EXPECT_TRUE(std::isnan(bits_per_byte(1.0, 0.0)));
+}
+
 TEST(Trainer, TooShortSplitsAreClearErrors) {
   Gpt model(small_model());
   const auto ok = patterned_tokens(5000, 10), tiny = patterned_tokens(10, 11);

@@ -3,19 +3,27 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QGraphicsTextItem>
 #include <QLabel>
 #include <QPushButton>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QtCharts/QAbstractAxis>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
 #include <QtTest>
 
 #include <array>
 #include <cmath>
+#include <limits>
+#include <numbers>
 
 #include "csv_reader.h"
+#include "scene_text.h"
+#include "views/charts/chart_format.h"
 #include "views/charts/chart_panel.h"
 #include "views/charts/metric_chart.h"
+#include "views/charts/run_colors.h"
 
 namespace cllm::views::tests {
 
@@ -109,6 +117,186 @@ class TestChartPanel : public QObject {
     panel.addRun(QStringLiteral("r3"), QStringLiteral("three"));
     QCOMPARE(panel.colorOfRun(QStringLiteral("r3")), c1);
     QCOMPARE(panel.colorOfRun(QStringLiteral("r2")), c2);
+  }
+
+  void addRunTakesTheAppsColour() {
+    ChartPanel panel;
+    const QColor stored(0x12, 0x34, 0x56);
+    panel.addRun(QStringLiteral("r1"), QStringLiteral("small char 1"), stored);
+    panel.addRun(QStringLiteral("r2"), QStringLiteral("small char 2"), runColor(0));  // a palette colour
+    panel.addRun(QStringLiteral("r3"), QStringLiteral("small char 3"));               // no colour stored
+    panel.setRunData(QStringLiteral("r1"), stepRecords(1, 5), {EvalRecord{5, 1.0, 3.5}});
+    for (const char* id : {"r2", "r3"}) panel.appendSteps(QString::fromLatin1(id), stepRecords(1, 5));
+    panel.flushPending();
+    QCOMPARE(panel.colorOfRun(QStringLiteral("r1")), stored);
+    QCOMPARE(panel.colorOfRun(QStringLiteral("r2")), runColor(0));
+    // The palette pick skips colours the app gave other runs.
+    QCOMPARE(panel.colorOfRun(QStringLiteral("r3")), runColor(1));
+    for (Metric m : kStepMetrics) {
+      QCOMPARE(panel.chartFor(m)->seriesColor(ChartPanel::seriesKey("r1", m)), stored);
+      QCOMPARE(panel.chartFor(m)->seriesColor(ChartPanel::seriesKey("r2", m)), runColor(0));
+    }
+    QCOMPARE(panel.lossChart()->seriesColor(ChartPanel::seriesKey("r1", Metric::ValidationLoss)), stored);
+
+    // The app changes a run's colour: every chart follows; re-adding without one keeps it.
+    const QColor changed(0xaa, 0x00, 0x55);
+    panel.addRun(QStringLiteral("r1"), QStringLiteral("small char 1"), changed);
+    QCOMPARE(panel.colorOfRun(QStringLiteral("r1")), changed);
+    for (Metric m : {Metric::Loss, Metric::ValidationLoss, Metric::Throughput})
+      QCOMPARE(panel.chartFor(m)->seriesColor(ChartPanel::seriesKey("r1", m)), changed);
+    panel.addRun(QStringLiteral("r1"), QStringLiteral("renamed"));
+    QCOMPARE(panel.colorOfRun(QStringLiteral("r1")), changed);
+    QCOMPARE(panel.gradNormChart()->seriesColor(ChartPanel::seriesKey("r1", Metric::GradNorm)), changed);
+  }
+
+  void legendShowsFullRunNames() {
+    // Three overlaid runs with the short names the app gives them, at the panel's usual size: every
+    // legend entry of every chart reads in full (Qt's one-line legend cut them to "small c...").
+    ChartPanel panel;
+    panel.resize(1200, 800);
+    QStringList labels;
+    for (int i = 1; i <= 3; ++i) {
+      const QString id = QStringLiteral("r%1").arg(i);
+      labels << QStringLiteral("small char %1").arg(i);
+      panel.addRun(id, labels.back());
+      panel.setRunData(id, stepRecords(i, 40), {EvalRecord{20, 1.0, 2.5}, EvalRecord{40, 2.0, 2.0}});
+    }
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto legendTexts = [](MetricChart* chart) {
+      QStringList texts;
+      for (QGraphicsTextItem* item : visibleTextItems(chart->chart()->legend())) texts << item->toPlainText();
+      return texts;
+    };
+    QStringList lossNames;
+    for (const QString& label : labels)
+      lossNames << label + QStringLiteral(" (train)") << label + QStringLiteral(" (validation)");
+    QTRY_COMPARE(legendTexts(panel.lossChart()), lossNames);
+    QTRY_COMPARE(legendTexts(panel.lrChart()), labels);
+    QTRY_COMPARE(legendTexts(panel.throughputChart()), labels);
+  }
+
+  void lossUnitBitsPerByte() {
+    QTemporaryDir dir;
+    ChartPanel panel;
+    panel.resize(1200, 800);
+    // r1: a char model on ASCII text (1 byte per token); r2: BPE, about 4 bytes per token (3.5 on the
+    // validation split); r3: a run that never recorded its ratio.
+    panel.addRun(QStringLiteral("r1"), QStringLiteral("char"));
+    panel.addRun(QStringLiteral("r2"), QStringLiteral("bpe"));
+    panel.addRun(QStringLiteral("r3"), QStringLiteral("old run"));
+    panel.setRunBytesPerToken(QStringLiteral("r1"), 1.0, 1.0);
+    for (const char* id : {"r1", "r2", "r3"}) {
+      panel.setRunData(QString::fromLatin1(id), stepRecords(1, 20),
+                       {EvalRecord{10, 1.0, 2.5}, EvalRecord{20, 2.0, 2.0}});
+    }
+    panel.setRunBytesPerToken(QStringLiteral("r2"), 4.0, 3.5);  // after the data: applied all the same
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+
+    auto* combo = panel.findChild<QComboBox*>(QStringLiteral("lossUnitCombo"));
+    QVERIFY(combo);
+    MetricChart* loss = panel.lossChart();
+    auto legendLabels = [loss] {
+      QStringList labels;
+      for (QLegendMarker* marker : loss->chart()->legend()->markers()) {
+        if (marker->isVisible()) labels << marker->label();
+      }
+      return labels;
+    };
+    const QString r3Note = QStringLiteral("old run (train): no bytes/token");
+    const QString r3ValNote = QStringLiteral("old run (validation): no bytes/token");
+    const QString r1Train = ChartPanel::seriesKey("r1", Metric::Loss);
+    const QString r2Train = ChartPanel::seriesKey("r2", Metric::Loss);
+    const QString r2Val = ChartPanel::seriesKey("r2", Metric::ValidationLoss);
+    const QString r3Train = ChartPanel::seriesKey("r3", Metric::Loss);
+    const QList<QPointF> natsTrain = loss->shownPoints(r2Train, MetricChart::Line::Raw);
+    QCOMPARE(natsTrain, loss->points(r2Train));
+    QCOMPARE(loss->yAxis()->titleText(), QStringLiteral("loss (nats/token)"));
+    QVERIFY(legendLabels().contains(QStringLiteral("old run (train)")));
+
+    combo->setFocus();
+    QTest::keyClick(combo, Qt::Key_Down);
+    QCOMPARE(panel.lossUnit(), LossUnit::BitsPerByte);
+    QCOMPARE(loss->yAxis()->titleText(), QStringLiteral("bits per byte"));
+    const double ln2 = std::numbers::ln2;
+    const QList<QPointF> r1Bits = loss->shownPoints(r1Train, MetricChart::Line::Raw);
+    const QList<QPointF> r2Bits = loss->shownPoints(r2Train, MetricChart::Line::Raw);
+    QCOMPARE(r1Bits.size(), 20);
+    QCOMPARE(r2Bits.size(), 20);
+    for (int i = 0; i < 20; ++i) {
+      QCOMPARE(r1Bits[i].y(), natsTrain[i].y() / (1.0 * ln2));
+      QCOMPARE(r2Bits[i].y(), natsTrain[i].y() / (4.0 * ln2));
+    }
+    QCOMPARE(loss->shownPoints(r2Val, MetricChart::Line::Raw),
+             QList<QPointF>({{10, 2.5 / (3.5 * ln2)}, {20, 2.0 / (3.5 * ln2)}}));
+    // The unknown ratio: no curve, and its legend entry says why.
+    QVERIFY(loss->shownPoints(r3Train, MetricChart::Line::Raw).isEmpty());
+    QVERIFY2(legendLabels().contains(r3Note) && legendLabels().contains(r3ValNote),
+             qPrintable(legendLabels().join(QLatin1Char('|'))));
+    QVERIFY(legendLabels().contains(QStringLiteral("bpe (train)")));
+    // Other charts keep their units.
+    QCOMPARE(panel.lrChart()->shownPoints(ChartPanel::seriesKey("r2", Metric::LearningRate),
+                                          MetricChart::Line::Raw),
+             panel.lrChart()->points(ChartPanel::seriesKey("r2", Metric::LearningRate)));
+    // Hover and CSV in the shown unit.
+    const QString hover = loss->hoverTextAt({20, 0});
+    QVERIFY2(hover.contains(
+                 QStringLiteral("bpe (validation) — step 20: value %1,").arg(formatValue(2.0 / (3.5 * ln2)))),
+             qPrintable(hover));
+    QVERIFY2(!hover.contains(QStringLiteral("old run")), qPrintable(hover));
+    const QString csvPath = dir.filePath(QStringLiteral("loss.csv"));
+    QVERIFY(panel.exportCsv(csvPath));
+    const QList<QStringList> rows = parseCsv(readTextFile(csvPath));
+    QCOMPARE(rows[0].join(QLatin1Char(',')),
+             QStringLiteral("series,run,step,wall_seconds,value_bits_per_byte,smoothed_bits_per_byte"));
+    bool sawVal = false;
+    for (const QStringList& row : rows) {
+      if (row[0] == r2Val && row[2] == QStringLiteral("20")) {
+        QCOMPARE(row[4].toDouble(), 2.0 / (3.5 * ln2));
+        sawVal = true;
+      }
+      if (row[0] == r3Train) QVERIFY(row[4].isEmpty());
+    }
+    QVERIFY(sawVal);
+    const QList<QStringList> all = parseCsv(panel.allCsvText());
+    QVERIFY(all.contains(QStringList({QStringLiteral("bpe"), QStringLiteral("20"), QStringLiteral("2"),
+                                      QStringLiteral("val_loss"), QStringLiteral("2")})));
+    int bitsRows = 0;
+    bool sawBits = false;
+    for (const QStringList& row : all) {
+      if (row[3] == QStringLiteral("val_loss_bits_per_byte") && row[0] == QStringLiteral("bpe") &&
+          row[1] == QStringLiteral("20")) {
+        QCOMPARE(row[4].toDouble(), 2.0 / (3.5 * ln2));
+        sawBits = true;
+      }
+      if (row[3].endsWith(QStringLiteral("_bits_per_byte"))) {
+        QVERIFY(row[0] != QStringLiteral("old run"));
+        ++bitsRows;
+      }
+    }
+    QVERIFY(sawBits);
+    QCOMPARE(bitsRows, 2 * (20 + 2));  // char and bpe, training and validation
+
+    // Live records drawn in bits per byte as they arrive.
+    panel.appendSteps(QStringLiteral("r2"), stepRecords(21, 5));
+    panel.flushPending();
+    QCOMPARE(loss->shownPoints(r2Train, MetricChart::Line::Raw).back().y(),
+             stepRecord(25).loss / (4.0 * ln2));
+    // The ratio arrives late: the run's curves appear, one by one.
+    panel.setRunBytesPerToken(QStringLiteral("r3"), 2.0, std::numeric_limits<double>::quiet_NaN());
+    QCOMPARE(loss->shownPoints(r3Train, MetricChart::Line::Raw).size(), 20);
+    QVERIFY(legendLabels().contains(QStringLiteral("old run (train)")));
+    QVERIFY(legendLabels().contains(r3ValNote));
+    panel.setRunBytesPerToken(QStringLiteral("r3"), 2.0, 2.0);
+    QVERIFY(legendLabels().contains(QStringLiteral("old run (validation)")));
+
+    QTest::keyClick(combo, Qt::Key_Up);
+    QCOMPARE(panel.lossUnit(), LossUnit::NatsPerToken);
+    QCOMPARE(loss->yAxis()->titleText(), QStringLiteral("loss (nats/token)"));
+    QCOMPARE(loss->shownPoints(r2Train, MetricChart::Line::Raw), loss->points(r2Train));
+    QCOMPARE(loss->shownPoints(r2Val, MetricChart::Line::Raw), QList<QPointF>({{10, 2.5}, {20, 2.0}}));
+    QVERIFY(parseCsv(loss->csvText())[0].contains(QStringLiteral("value_nats_per_token")));
   }
 
   void removeRunRemovesItsSeriesEverywhere() {

@@ -1,10 +1,13 @@
 // MetricChart: data handling, display (log scale, decimation, smoothing), mouse zoom and hover, export.
 
 #include <QElapsedTimer>
+#include <QGraphicsTextItem>
 #include <QImage>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtCharts/QAbstractAxis>
+#include <QtCharts/QCategoryAxis>
 #include <QtCharts/QChart>
 #include <QtCharts/QLegend>
 #include <QtCharts/QLegendMarker>
@@ -12,8 +15,12 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include "csv_reader.h"
+#include "scene_text.h"
+#include "views/charts/log_axis_labels.h"
 #include "views/charts/metric_chart.h"
 
 namespace cllm::views::tests {
@@ -48,6 +55,24 @@ void hoverAt(MetricChart& chart, QPoint pos) {
   QMouseEvent move(QEvent::MouseMove, pos, chart.viewport()->mapToGlobal(pos), Qt::NoButton, Qt::NoButton,
                    Qt::NoModifier);
   QCoreApplication::sendEvent(chart.viewport(), &move);
+}
+
+// Restores the default locale however the test ends (a failed QVERIFY returns early).
+struct DefaultLocaleGuard {
+  QLocale saved;
+  ~DefaultLocaleGuard() { QLocale::setDefault(saved); }
+};
+
+// Lets the scene lay out and paint what the chart was told last.
+void settle(MetricChart& chart) {
+  chart.repaint();
+  QCoreApplication::processEvents();
+}
+
+std::vector<double> rounded(const std::vector<double>& values) {
+  std::vector<double> out;
+  for (double v : values) out.push_back(std::round(v * 1e9) / 1e9);
+  return out;
 }
 
 // A viewport position at fractions (fx, fy) of the plot area, fy measured from the top.
@@ -108,7 +133,10 @@ class TestMetricChart : public QObject {
     chart.setLogScale(true);
     QCOMPARE(chart.yAxis()->type(), QAbstractAxis::AxisTypeLogValue);
     int shownVertical = 0;
-    for (QAbstractAxis* axis : chart.chart()->axes(Qt::Vertical)) shownVertical += axis->isVisible() ? 1 : 0;
+    for (QAbstractAxis* axis : chart.chart()->axes(Qt::Vertical)) {
+      // The category axis only draws the log axis' labels (logLabelAxis).
+      if (axis->type() != QAbstractAxis::AxisTypeCategory) shownVertical += axis->isVisible() ? 1 : 0;
+    }
     QCOMPARE(shownVertical, 1);  // the linear axis is not drawn beside the log one
     const QList<QPointF> shown = chart.shownPoints(QStringLiteral("a"), MetricChart::Line::Raw);
     QCOMPARE(shown.size(), 4);
@@ -118,19 +146,227 @@ class TestMetricChart : public QObject {
     QVERIFY(lo > 0 && lo <= 0.02);
     QVERIFY(hi >= 40.0);
 
-    // Less than two decades of data: labelled powers of two instead of a single power of ten.
+    // Less than a decade of data: the range is not widened to whole decades, and labels come between.
     chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse, {{0, 5.5}, {1, 1.6}});
     auto* log = qobject_cast<QLogValueAxis*>(chart.yAxis());
     QVERIFY(log);
-    QCOMPARE(log->base(), 2.0);
+    QCOMPARE(log->base(), 10.0);
     QVERIFY(chart.yRange().first <= 1.6 && chart.yRange().first > 1.0);
     QVERIFY(chart.yRange().second >= 5.5 && chart.yRange().second < 8.0);
+    QVERIFY(chart.logLabelAxis()->categoriesLabels().size() >= 3);
     chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse, points);
-    QCOMPARE(log->base(), 10.0);
 
     chart.setLogScale(false);
     QCOMPARE(chart.yAxis()->type(), QAbstractAxis::AxisTypeValue);
     QCOMPARE(chart.shownPoints(QStringLiteral("a"), MetricChart::Line::Raw).size(), 6);
+  }
+
+  void logAxisLabelRule() {
+    // Exact values (rounded to 1e-9 against float noise) for each set of the documented rule, with
+    // labels at least 20 px apart on axes of various lengths.
+    using V = std::vector<double>;
+    auto labels = [](double min, double max, double lengthPx) {
+      return rounded(logAxisLabelValues(min, max, lengthPx, 20.0));
+    };
+    QCOMPARE(labels(1e-6, 2e6, 200), V({1e-6, 1e-4, 1e-2, 1, 1e2, 1e4, 1e6}));  // every 2nd decade
+    QCOMPARE(labels(0.09, 1100, 200), V({0.1, 1, 10, 100, 1000}));
+    QCOMPARE(labels(0.24, 37.8, 200), V({0.5, 1, 2, 5, 10, 20}));
+    QCOMPARE(labels(0.24, 37.8, 400), V({0.3, 0.5, 1, 2, 3, 5, 10, 20, 30}));  // taller: denser
+    QCOMPARE(labels(0.35, 5.2, 200), V({0.5, 1, 2, 3, 5}));
+    QCOMPARE(labels(1.9, 6.8, 300), V({2, 3, 4, 5, 6}));
+    QCOMPARE(labels(1.9, 6.8, 150), V({2, 3, 5}));
+    QCOMPARE(labels(0.7, 2.1, 300), V({0.7, 0.8, 0.9, 1, 2}));
+    QCOMPARE(labels(3.0, 4.5, 200), V({3, 3.5, 4, 4.5}));  // too narrow for multiples: an even step
+    QCOMPARE(labels(2.95, 3.05, 200), V({2.96, 2.98, 3, 3.02, 3.04}));
+    QVERIFY(labels(1e-30, 1e30, 2000).size() <= 10);
+    QVERIFY(logAxisLabelValues(0.0, 1.0, 200, 20).empty());
+    QVERIFY(logAxisLabelValues(2.0, 1.0, 200, 20).empty());
+    QVERIFY(logAxisLabelValues(1.0, std::numeric_limits<double>::infinity(), 200, 20).empty());
+  }
+
+  void logScaleLabelsEveryDecadeWithMinorTicks() {
+    MetricChart chart(QStringLiteral("Gradient norm"));
+    chart.setLocale(QLocale(QLocale::English, QLocale::UnitedStates));
+    chart.resize(600, 400);
+    chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse,
+                    {{0, 30.0}, {1, 8.0}, {2, 1.5}, {3, 0.3}});
+    chart.setLogScale(true);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    settle(chart);
+
+    auto* log = qobject_cast<QLogValueAxis*>(chart.yAxis());
+    QVERIFY(log);
+    QCOMPARE(log->base(), 10.0);
+    QCOMPARE(log->minorTickCount(), 8);  // 2..9 x each decade
+    QVERIFY(log->isMinorGridLineVisible());
+    QVERIFY(!log->labelsVisible());  // its powers-of-ten-only labels are replaced
+    QCategoryAxis* labels = chart.logLabelAxis();
+    QVERIFY(labels->isVisible());
+    const QStringList texts = labels->categoriesLabels();
+    QVERIFY2(texts.contains(QStringLiteral("1")) && texts.contains(QStringLiteral("10")),
+             qPrintable(texts.join(' ')));
+    // Placed where the log axis maps the values: linear in log10 over the same range.
+    QCOMPARE(labels->endValue(QStringLiteral("1")), 0.0);
+    QCOMPARE(labels->endValue(QStringLiteral("10")), 1.0);
+    QVERIFY(std::abs(labels->min() - std::log10(chart.yRange().first)) < 1e-12);
+    QVERIFY(std::abs(labels->max() - std::log10(chart.yRange().second)) < 1e-12);
+    // And drawn: the scene shows them.
+    const QStringList drawn = visibleTexts(chart.scene());
+    QVERIFY2(drawn.contains(QStringLiteral("1")) && drawn.contains(QStringLiteral("10")),
+             qPrintable(drawn.join(QLatin1Char('|'))));
+
+    // A loss over one decade gets labels between the powers of ten.
+    chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse, {{0, 4.5}, {1, 0.4}});
+    settle(chart);
+    for (const char* value : {"0.5", "1", "2", "3"}) {
+      QVERIFY2(labels->categoriesLabels().contains(QString::fromLatin1(value)),
+               qPrintable(labels->categoriesLabels().join(' ')));
+    }
+
+    // A zoom relabels the zoomed range.
+    chart.chart()->zoomIn(
+        QRectF(chart.chart()->plotArea().topLeft(),
+               QSizeF(chart.chart()->plotArea().width(), chart.chart()->plotArea().height() / 3)));
+    QVERIFY(chart.isZoomed());
+    const auto [lo, hi] = chart.yRange();
+    QVERIFY(!labels->categoriesLabels().isEmpty());
+    for (const QString& label : labels->categoriesLabels()) {
+      const double at = labels->endValue(label);
+      QVERIFY2(at >= std::log10(lo) - 1e-9 && at <= std::log10(hi) + 1e-9, qPrintable(label));
+    }
+
+    chart.setLogScale(false);
+    QVERIFY(!labels->isVisible());
+  }
+
+  void axisLabelsFollowTheLocale() {
+    DefaultLocaleGuard guard;
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    MetricChart chart(QStringLiteral("Loss"));
+    chart.resize(600, 400);
+    chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse, {{0, 2.0}, {1, 0.0}});
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    settle(chart);
+    QStringList drawn = visibleTexts(chart.scene());
+    QVERIFY2(drawn.contains(QStringLiteral("0,5")) && drawn.contains(QStringLiteral("1,5")),
+             qPrintable(drawn.join(QLatin1Char('|'))));
+    QVERIFY2(!drawn.contains(QStringLiteral("0.5")), qPrintable(drawn.join(QLatin1Char('|'))));
+
+    chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Sparse, {{0, 4.5}, {1, 0.4}});
+    chart.setLogScale(true);
+    settle(chart);
+    QVERIFY2(chart.logLabelAxis()->categoriesLabels().contains(QStringLiteral("0,5")),
+             qPrintable(chart.logLabelAxis()->categoriesLabels().join(' ')));
+    drawn = visibleTexts(chart.scene());
+    QVERIFY2(drawn.contains(QStringLiteral("0,5")), qPrintable(drawn.join(QLatin1Char('|'))));
+
+    // A locale set on the widget later (or inherited from its window) relabels the chart.
+    chart.setLocale(QLocale(QLocale::English, QLocale::UnitedStates));
+    settle(chart);
+    QVERIFY(chart.logLabelAxis()->categoriesLabels().contains(QStringLiteral("0.5")));
+    drawn = visibleTexts(chart.scene());
+    QVERIFY2(drawn.contains(QStringLiteral("0.2")) && !drawn.contains(QStringLiteral("0,2")),
+             qPrintable(drawn.join(QLatin1Char('|'))));  // the step axis, 0 to 1
+  }
+
+  void seriesScaleShowsAnotherUnit() {
+    MetricChart chart(QStringLiteral("Loss"));
+    chart.setSmoothing(0.5);
+    chart.setSeries(QStringLiteral("a"), QStringLiteral("run a"), SeriesKind::Dense,
+                    {{0, 1.0}, {10, 2.0}, {20, 3.0}}, {0.0, 30.0, 60.0});
+    chart.setSeries(QStringLiteral("v"), QStringLiteral("run b"), SeriesKind::Sparse,
+                    {{0, 40.0}, {20, 50.0}});
+    QVERIFY(chart.yRange().second > 50.0);
+    chart.show();  // legend markers are visible only in a shown chart
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+
+    chart.setSeriesScale(QStringLiteral("a"), 0.5);
+    QCOMPARE(chart.seriesScale(QStringLiteral("a")), 0.5);
+    QCOMPARE(chart.shownPoints(QStringLiteral("a"), MetricChart::Line::Raw),
+             QList<QPointF>({{0, 0.5}, {10, 1.0}, {20, 1.5}}));
+    QCOMPARE(chart.shownPoints(QStringLiteral("a"), MetricChart::Line::Smoothed)[1].y(), 5.0 / 6.0);
+    QCOMPARE(chart.points(QStringLiteral("a"))[1], QPointF(10, 2.0));  // stored values are untouched
+    QVERIFY(chart.hoverTextAt({10, 0}).contains(QStringLiteral("value 1, smoothed 0.833333")));
+
+    // No value in the unit: not drawn, out of the fit, the read-out and the CSV values; its legend entry
+    // says why.
+    chart.setSeriesScale(QStringLiteral("v"), std::numeric_limits<double>::quiet_NaN());
+    QVERIFY(chart.shownPoints(QStringLiteral("v"), MetricChart::Line::Raw).isEmpty());
+    QVERIFY(chart.yRange().second < 2.0);
+    QCOMPARE(chart.hoverTextAt({10, 0}).count(QLatin1Char('\n')), 0);
+    QStringList legend;
+    for (QLegendMarker* marker : chart.chart()->legend()->markers()) {
+      if (marker->isVisible()) legend << marker->label();
+    }
+    QCOMPARE(legend, QStringList({QStringLiteral("run a"), QStringLiteral("run b: not in this unit")}));
+    chart.setNoValueLabel(QStringLiteral("%1 (no bytes per token)"));
+    QVERIFY(chart.chart()->legend()->markers(chart.chart()->series().last())[0]->label() ==
+            QStringLiteral("run b (no bytes per token)"));
+    chart.setCsvValueUnit(QStringLiteral("bits_per_byte"));
+    const QList<QStringList> rows = parseCsv(chart.csvText());
+    QCOMPARE(rows[0].join(QLatin1Char(',')),
+             QStringLiteral("series,run,step,wall_seconds,value_bits_per_byte,smoothed_bits_per_byte"));
+    QCOMPARE(rows[2][4].toDouble(), 1.0);
+    QCOMPARE(rows[2][5].toDouble(), 5.0 / 6.0);
+    QCOMPARE(rows[4], QStringList({QStringLiteral("v"), QStringLiteral("run b"), QStringLiteral("0"),
+                                   QString(), QString(), QString()}));
+
+    chart.setSeriesScale(QStringLiteral("v"), 1.0);
+    QCOMPARE(chart.shownPoints(QStringLiteral("v"), MetricChart::Line::Raw).size(), 2);
+    QVERIFY(chart.yRange().second > 50.0);
+    chart.setYAxisTitle(QStringLiteral("bits per byte"));
+    QCOMPARE(chart.yAxis()->titleText(), QStringLiteral("bits per byte"));
+    chart.setLogScale(true);  // the labelling axis carries the title in log scale
+    QCOMPARE(chart.logLabelAxis()->titleText(), QStringLiteral("bits per byte"));
+    QVERIFY(chart.yAxis()->titleText().isEmpty());
+  }
+
+  void legendKeepsFullNames() {
+    // Six entries ("small char 3 (validation)" ...) do not fit on one line under a 600 px chart: Qt cut
+    // them all to "small c..."; they now get a column beside the plot.
+    MetricChart chart(QStringLiteral("Loss"));
+    chart.resize(600, 400);
+    QStringList names;
+    for (int run = 1; run <= 3; ++run) {
+      const QString label = QStringLiteral("small char %1").arg(run);
+      for (const QString& part : {QStringLiteral("train"), QStringLiteral("validation")}) {
+        const QString name = QStringLiteral("%1 (%2)").arg(label, part);
+        names << name;
+        chart.setSeries(name, label, part == QStringLiteral("train") ? SeriesKind::Dense : SeriesKind::Sparse,
+                        noisyLoss(run, 50), {}, SeriesOptions{name, {}});
+      }
+    }
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    settle(chart);
+    auto legendTexts = [&] {
+      QStringList texts;
+      for (QGraphicsTextItem* item : visibleTextItems(chart.chart()->legend())) texts << item->toPlainText();
+      return texts;
+    };
+    QTRY_COMPARE(legendTexts(), names);
+
+    // One run fits below the plot, where the legend takes no width from it.
+    for (qsizetype i = 2; i < names.size(); ++i) chart.removeSeries(names[i]);
+    settle(chart);
+    QCOMPARE(chart.chart()->legend()->alignment(), Qt::AlignBottom);
+    QTRY_COMPARE(legendTexts(), names.mid(0, 2));
+
+    // A name too long for any placement is cut, and its entry shows the whole name as a tooltip.
+    const QString longName =
+        QStringLiteral("a run whose name goes on and on, far longer than any chart is wide");
+    chart.setSeriesLabel(names[0], longName, longName);
+    chart.resize(300, 300);
+    settle(chart);
+    bool tooltip = false;
+    QTRY_VERIFY([&] {
+      for (QGraphicsTextItem* item : visibleTextItems(chart.chart()->legend())) {
+        if (item->toolTip() == longName && item->toPlainText() != longName) tooltip = true;
+      }
+      return tooltip;
+    }());
   }
 
   void smoothingChangesSmoothedButNotRaw() {

@@ -7,7 +7,6 @@
 namespace cllm::views {
 class GenerationView;
 class TokenOutputView;
-struct GeneratedToken;
 }  // namespace cllm::views
 
 int runGenerationHelpersTests(int argc, char** argv);

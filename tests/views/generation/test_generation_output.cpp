@@ -1,3 +1,4 @@
+#include <QHash>
 #include <QHelpEvent>
 #include <QLabel>
 #include <QPushButton>
@@ -19,8 +20,20 @@ using generation_test::pointOverToken;
 
 namespace {
 
-GeneratedToken token(const QString& text, double p, QList<QPair<QString, double>> alternatives = {}) {
-  return {text, p, std::move(alternatives)};
+// Test tokens get ids from their text: the same text, the same id.
+int32_t idOf(const QString& text) {
+  static QHash<QString, int32_t> ids;
+  return ids.contains(text) ? ids[text] : (ids[text] = int32_t(ids.size()));
+}
+
+cllm::StreamedToken token(const QString& text, double p, QList<QPair<QString, double>> alternatives = {}) {
+  cllm::StreamedToken t;
+  t.id = idOf(text);
+  t.text = text.toStdString();
+  t.probability = p;
+  for (const auto& [label, probability] : alternatives)
+    t.alternatives.push_back({idOf(label), label.toStdString(), probability});
+  return t;
 }
 
 // Background of the character at document position `position`: a cursor reports the format of the
@@ -38,7 +51,7 @@ class TestGenerationOutput : public QObject {
  private:
   std::unique_ptr<GenerationView> view_;
   const QString prompt_ = QStringLiteral("Once upon a time");
-  QList<GeneratedToken> tokens_;
+  QList<cllm::StreamedToken> tokens_;
 
   TokenOutputView* output() { return view_->outputView(); }
   void generateSample() {
@@ -123,7 +136,7 @@ class TestGenerationOutput : public QObject {
   void tokenAtFindsEveryToken() {
     generateSample();
     for (int k = 0; k < tokens_.size(); ++k) {
-      if (tokens_[k].text == QStringLiteral("\n")) continue;  // a paragraph break has no area to point at
+      if (tokens_[k].text == "\n") continue;  // a paragraph break has no area to point at
       QCOMPARE(view_->tokenAt(pointOverToken(*output(), k)), k);
     }
     QTextCursor inPrompt(output()->document());
@@ -170,28 +183,33 @@ class TestGenerationOutput : public QObject {
     QTest::mouseClick(output()->viewport(), Qt::LeftButton, {}, pointOverToken(*output(), 2));
     QCOMPARE(view_->selectedToken(), 2);
     QCOMPARE(list->topLevelItemCount(), 3);
-    QCOMPARE(list->topLevelItem(0)->data(0, Qt::UserRole).toString(), QStringLiteral(" one"));
+    QCOMPARE(list->topLevelItem(0)->data(0, Qt::UserRole).toInt(), idOf(QStringLiteral(" one")));
     QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("␣one"));
     QCOMPARE(list->topLevelItem(1)->text(1), QStringLiteral("30.0 %"));
     QVERIFY(list->topLevelItem(2)->font(0).bold());  // the token that was drawn
     QVERIFY(regenerate->isEnabled());
 
-    QSignalSpy from(view_.get(), &GenerationView::regenerateFromRequested);
+    QSignalSpy requests(view_.get(), &GenerationView::regenerateRequested);
     QTest::mouseClick(regenerate, Qt::LeftButton);
-    QCOMPARE(from.count(), 1);
-    QCOMPARE(from.at(0).at(0).toInt(), 2);
+    QCOMPARE(requests.count(), 1);
+    const auto from = requests.at(0).at(0).value<GenerationRequest>();
+    QCOMPARE(from.continueFrom, 2);
+    QCOMPARE(from.prompt, prompt_);
+    QVERIFY(from.kept == (std::vector<int32_t>{idOf(QStringLiteral(" there")), idOf(QStringLiteral(" was"))}));
+    QVERIFY(from.forced.empty());
     QCOMPARE(view_->textBefore(2), prompt_ + QStringLiteral(" there was"));
     QCOMPARE(view_->textBefore(0), prompt_);
     QCOMPARE(view_->textBefore(99), prompt_ + view_->outputText());
 
-    QSignalSpy with(view_.get(), &GenerationView::regenerateWithRequested);
     QTreeWidgetItem* the = list->topLevelItem(1);
     // QTest's double click is the DblClick event alone; a real one starts with a click.
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(the).center());
     QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(the).center());
-    QCOMPARE(with.count(), 1);
-    QCOMPARE(with.at(0).at(0).toInt(), 2);
-    QCOMPARE(with.at(0).at(1).toString(), QStringLiteral(" the"));
+    QCOMPARE(requests.count(), 2);
+    const auto with = requests.at(1).at(0).value<GenerationRequest>();
+    QCOMPARE(with.continueFrom, 2);
+    QCOMPARE(with.kept.size(), size_t(2));
+    QVERIFY(with.forced == std::vector<int32_t>{idOf(QStringLiteral(" the"))});
 
     view_->setBusy(true);  // no regeneration while the generator runs
     QVERIFY(!regenerate->isEnabled());
@@ -230,12 +248,12 @@ class TestGenerationOutput : public QObject {
     view_->beginOutput(3);
     QString expected;
     for (int batch = 0; batch < 100; ++batch) {
-      QList<GeneratedToken> tokens;
+      QList<cllm::StreamedToken> tokens;
       for (int i = 0; i < 20; ++i) {
         const int n = batch * 20 + i;
         tokens.append(token(n % 10 == 9 ? QStringLiteral(" %1\n").arg(n) : QStringLiteral(" %1").arg(n),
                             (n % 100) / 100.0));
-        expected += tokens.back().text;
+        expected += QString::fromStdString(tokens.back().text);
       }
       view_->appendTokens(tokens);
       QCoreApplication::processEvents();

@@ -187,6 +187,7 @@ class TestGenerationView : public QObject {
     QVERIFY(generate->isEnabled());
     QTest::mouseClick(generate, Qt::LeftButton);
     QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).value<GenerationRequest>().prompt, QStringLiteral("The fox"));  // the request carries it
     prompt->setFocus();
     QTest::keyClick(prompt, Qt::Key_Return, Qt::ControlModifier);
     QCOMPARE(spy.count(), 2);
