@@ -13,6 +13,7 @@
 #include <QScrollArea>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimer>
 #include <QToolBar>
 #include <QtConcurrent>
 #include <cmath>
@@ -118,26 +119,25 @@ void MainWindow::createPanels() {
   setDockNestingEnabled(true);
   // Default layout for a 1366×768 screen: training on the left, charts and the 3-D view tabbed in the
   // middle, generation, runs and the number analyser tabbed on the right.
-  QDockWidget* trainingDock = dock(trainingPanel_, tr("Training"), "trainingDock", Qt::LeftDockWidgetArea);
-  QDockWidget* chartsDock = dock(charts_, tr("Charts"), "chartsDock", Qt::RightDockWidgetArea);
+  QDockWidget* trainingDock =
+      dock(scrollable(trainingPanel_), tr("Training"), "trainingDock", Qt::LeftDockWidgetArea);
+  QDockWidget* chartsDock = dock(scrollable(charts_), tr("Charts"), "chartsDock", Qt::RightDockWidgetArea);
   QDockWidget* latticeDock = dock(latticeView_, tr("3-D view"), "latticeDock", Qt::RightDockWidgetArea);
   QDockWidget* generationDock =
       dock(scrollable(generationView_), tr("Generation"), "generationDock", Qt::RightDockWidgetArea);
-  QDockWidget* runsDock = dock(runsView_, tr("Runs"), "runsDock", Qt::RightDockWidgetArea);
+  QDockWidget* runsDock = dock(scrollable(runsView_), tr("Runs"), "runsDock", Qt::RightDockWidgetArea);
   QDockWidget* numbersDock = dock(numbersView_, tr("Numbers"), "numbersDock", Qt::RightDockWidgetArea);
   splitDockWidget(chartsDock, generationDock, Qt::Horizontal);
   tabifyDockWidget(chartsDock, latticeDock);
   tabifyDockWidget(generationDock, runsDock);
   tabifyDockWidget(runsDock, numbersDock);
-  chartsDock->raise();
-  generationDock->raise();
   // The live PCA asks for weight snapshots only while someone can see it.
   connect(latticeDock, &QDockWidget::visibilityChanged, lattice_.get(), &LatticeController::setVisible);
   connect(numbers_.get(), &NumberController::showInLatticeRequested, this, [latticeDock] {
     latticeDock->show();
     latticeDock->raise();
   });
-  resizeDocks({trainingDock, chartsDock, generationDock}, {330, 560, 440}, Qt::Horizontal);
+  resizeDocks({trainingDock, chartsDock, generationDock}, {400, 560, 440}, Qt::Horizontal);
 
   views::CorpusSelector* corpus = trainingPanel_->corpus();
   connect(corpus, &views::CorpusSelector::sourceChanged, this, &MainWindow::reloadCorpusSummary);
@@ -218,6 +218,7 @@ void MainWindow::createActions() {
       d->show();
     }
     restoreState(defaultLayout_);
+    raiseDefaultTabs();
   });
   settingsAction_ =
       action(tr("&Settings…"), "settingsAction", QKeySequence::Preferences, [this] { showSettings(); });
@@ -326,10 +327,16 @@ void MainWindow::placeOnScreen() {
   move(available.center() - QPoint(size.width() / 2, size.height() / 2));
 }
 
+void MainWindow::raiseDefaultTabs() {
+  for (const char* name : {"chartsDock", "generationDock"}) findChild<QDockWidget*>(name)->raise();
+}
+
 void MainWindow::restoreSettings() {
   placeOnScreen();
   restoreGeometry(preferences_.windowGeometry());
-  restoreState(preferences_.windowState());
+  // The first time, the charts and generation tabs are in front (the others are a click away); a tab
+  // raised before the window is shown does not stay raised, hence after the first layout.
+  if (!restoreState(preferences_.windowState())) QTimer::singleShot(0, this, &MainWindow::raiseDefaultTabs);
   const TrainingPreferences t = preferences_.training();
   views::CorpusSelector* corpus = trainingPanel_->corpus();
   corpus->setTokenizer(t.tokenizer, t.vocabulary);
@@ -554,7 +561,11 @@ bool MainWindow::loadCheckpointForGeneration(const QString& path) {
 // --- Runs -------------------------------------------------------------------------------------------
 
 void MainWindow::refreshRuns() {
-  runsView_->setRuns(store().list());
+  QList<views::RunEntry> runs = store().list();
+  if (document_.isTraining())
+    for (views::RunEntry& run : runs)
+      if (run.id == activeRun()) run.steps = std::max(run.steps, document_.activeSteps());
+  runsView_->setRuns(runs);
 }
 
 void MainWindow::showCheckpointDetails(const QString& path) {

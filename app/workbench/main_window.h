@@ -74,6 +74,7 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
   void saveSettings();
   void placeOnScreen();
+  void raiseDefaultTabs();
 
   void startTraining();
   void onTrainingStateChanged();

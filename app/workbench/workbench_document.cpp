@@ -211,6 +211,7 @@ void WorkbenchDocument::shutDown() {
 
 void WorkbenchDocument::onTrainingStarted(const TrainingStart& start) {
   activeStart_ = start;
+  activeSteps_ = start.firstStep;
   try {
     store_->updateInfo(
         activeRun_,
@@ -232,17 +233,13 @@ void WorkbenchDocument::onTrainingStarted(const TrainingStart& start) {
 }
 
 void WorkbenchDocument::onProgress(const TrainingProgress& progress) {
+  activeSteps_ = progress.step;
   emit progressed(progress);
-  // The runs list shows the step count between evaluations too; run.json is small, every 2 s is cheap.
+  // The runs list shows the live step count too (from activeSteps(), not from disk): every 2 s is enough.
   const qint64 now = QDateTime::currentMSecsSinceEpoch();
-  if (now - lastStepsWrittenMs_ < 2000 || activeRun_.isEmpty()) return;
-  lastStepsWrittenMs_ = now;
-  try {
-    store_->updateInfo(activeRun_, {{"steps_done", progress.step}});
-    emit runsChanged();
-  } catch (const Error&) {
-    // Reported at the next save, which writes to the same folder.
-  }
+  if (now - lastRunsRefreshMs_ < 2000) return;
+  lastRunsRefreshMs_ = now;
+  emit runsChanged();
 }
 
 void WorkbenchDocument::onEvaluated(const EvalRecord& eval, double best, bool isBest) {

@@ -53,6 +53,8 @@ class WorkbenchDocument : public QObject {
   TrainingState trainingState() const { return state_; }
   bool isTraining() const { return training_.isRunning(); }
   QString activeRun() const { return activeRun_; }
+  // The active run's optimizer steps so far (run.json is updated at evaluations only).
+  int activeSteps() const { return activeSteps_; }
   const TrainingStart& activeStart() const { return activeStart_; }
   // Throws nothing: failures are reported by errorOccurred(). Returns false when nothing started.
   bool startTraining(const TrainingSetup& setup);
@@ -145,7 +147,8 @@ class WorkbenchDocument : public QObject {
   QString activeRun_;
   TrainingStart activeStart_;
   int activeTrainingThreads_ = 1;
-  qint64 lastStepsWrittenMs_ = 0;
+  int activeSteps_ = 0;
+  qint64 lastRunsRefreshMs_ = 0;
 
   ModelSnapshotPtr trainedSnapshot_;
   QList<ModelSnapshotPtr> checkpoints_;

@@ -12,8 +12,8 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
-#include <QSignalSpy>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -32,31 +32,20 @@
 #include "views/charts/metric_chart.h"
 #include "views/generation/generation_view.h"
 #include "views/generation/sampling_controls.h"
+#include "views/lattice/vtk_gl_widget.h"
 #include "views/runs/runs_view.h"
 #include "views/training/model_config_editor.h"
 #include "views/training/train_config_editor.h"
 #include "views/training/training_panel.h"
+#include "workbench_test_util.h"
 
 using namespace cllm;
 using cllm::app::MainWindow;
+using cllm::test::configureQuickRun;
 using cllm::views::ChartPanel;
 using cllm::views::Metric;
 
 namespace {
-
-// A run that learns visibly within seconds on the built-in corpus.
-void configureQuickRun(MainWindow& w, int steps) {
-  auto* model = w.trainingPanel()->model();
-  model->findChild<QComboBox*>("modelPresetCombo")->setCurrentText("tiny");
-  model->findChild<QSpinBox*>("blockSpin")->setValue(32);
-  auto* train = w.trainingPanel()->training();
-  train->findChild<QSpinBox*>("stepsSpin")->setValue(steps);
-  train->findChild<QSpinBox*>("batchSpin")->setValue(8);
-  train->findChild<QSpinBox*>("evalIntervalSpin")->setValue(40);
-  train->findChild<QSpinBox*>("evalBatchesSpin")->setValue(4);
-  train->findChild<QSpinBox*>("warmupSpin")->setValue(10);
-  train->findChild<QDoubleSpinBox*>("lrSpin")->setValue(0.003);
-}
 
 int points(MainWindow& w, Metric metric) {
   return w.charts()->chartFor(metric)->pointCount(ChartPanel::seriesKey(w.activeRun(), metric));
@@ -70,6 +59,9 @@ QToolButton* panelButton(MainWindow& w, const char* action) {
 
 class TestMainWindow : public QObject {
   Q_OBJECT
+
+ public:
+  static void initMain() { views::VtkGlWidget::setDefaultSurfaceFormat(); }
 
  private slots:
   void initTestCase() {
@@ -98,9 +90,10 @@ class TestMainWindow : public QObject {
 
   // The README's picture: the default run on the built-in corpus, halfway, with a sample from it.
   // Runs only when asked: tests/run_with_display.sh env CLLM_SCREENSHOT=docs/workbench-training.png
-  // build/tests/workbench/test_workbench screenshotDefaultRun
+  // build/tests/workbench/test_workbench_main_window screenshotDefaultRun
   void screenshotDefaultRun() {
-    if (!qEnvironmentVariableIsSet("CLLM_SCREENSHOT")) QSKIP("makes the README screenshot when CLLM_SCREENSHOT is set");
+    if (!qEnvironmentVariableIsSet("CLLM_SCREENSHOT"))
+      QSKIP("makes the README screenshot when CLLM_SCREENSHOT is set");
     QSettings().clear();
     MainWindow w(runs_.path());
     w.show();
@@ -148,7 +141,8 @@ class TestMainWindow : public QObject {
     QTest::mouseClick(panelButton(w, "startAction"), Qt::LeftButton);
     QVERIFY(w.training().isRunning());
     QVERIFY(!w.startAction()->isEnabled());
-    QVERIFY(!w.trainingPanel()->model()->isEnabled() || !w.trainingPanel()->model()->parentWidget()->isEnabled());
+    QVERIFY(!w.trainingPanel()->model()->isEnabled() ||
+            !w.trainingPanel()->model()->parentWidget()->isEnabled());
 
     // Responsiveness: a 10 ms timer must keep firing while training runs on its thread.
     QElapsedTimer clock;
@@ -175,7 +169,8 @@ class TestMainWindow : public QObject {
              qPrintable(QString("validation loss %1 -> %2").arg(losses.first().y()).arg(losses.last().y())));
 
     // `CLLM_SCREENSHOT=docs/workbench.png` keeps a picture of the window in training for the README.
-    if (qEnvironmentVariableIsSet("CLLM_SCREENSHOT")) QVERIFY(w.grab().save(qEnvironmentVariable("CLLM_SCREENSHOT")));
+    if (qEnvironmentVariableIsSet("CLLM_SCREENSHOT"))
+      QVERIFY(w.grab().save(qEnvironmentVariable("CLLM_SCREENSHOT")));
 
     // Pause: the step count stops moving; resume: it moves again.
     QSignalSpy paused(&w.training(), &app::TrainingController::pausedChanged);

@@ -75,7 +75,12 @@ std::array<double, 3> category(size_t i) {
 }  // namespace
 
 LatticeScene::LatticeScene(vtkRenderWindow* window) {
+  window->SetNumberOfLayers(2);
   window->AddRenderer(renderer_);
+  window->AddRenderer(labelLayer_);
+  labelLayer_->SetLayer(1);
+  labelLayer_->InteractiveOff();
+  labelLayer_->SetActiveCamera(renderer_->GetActiveCamera());
   renderer_->GradientBackgroundOn();
   renderer_->SetBackground(0.08, 0.09, 0.11);
   renderer_->SetBackground2(0.19, 0.21, 0.25);
@@ -221,7 +226,7 @@ void LatticeScene::rebuildPoints() {
 
 void LatticeScene::rebuildOverlays() {
   for (vtkBillboardTextActor3D* label : labels_) {
-    renderer_->RemoveActor(label);
+    labelLayer_->RemoveActor(label);
     label->Delete();
   }
   labels_.clear();
@@ -233,7 +238,7 @@ void LatticeScene::rebuildOverlays() {
     label->GetTextProperty()->SetShadow(true);
     label->SetDisplayOffset(6, 6);
     label->PickableOff();
-    renderer_->AddActor(label);
+    labelLayer_->AddActor(label);
     labels_.push_back(label);
   }
 

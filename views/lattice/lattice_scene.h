@@ -75,6 +75,7 @@ class LatticeScene {
   SceneContent content_;
   float radius_ = 0.01f;
   vtkNew<vtkRenderer> renderer_;
+  vtkNew<vtkRenderer> labelLayer_;  // drawn over the points with the same camera, so labels stay readable
   vtkNew<vtkPolyData> points_;
   vtkNew<vtkPointGaussianMapper> pointsMapper_;
   vtkNew<vtkActor> pointsActor_;

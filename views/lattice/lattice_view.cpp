@@ -20,6 +20,7 @@
 #include <QVariantAnimation>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <numeric>
 
@@ -32,6 +33,20 @@ namespace cllm::views {
 namespace {
 
 constexpr int kLabelCount = 20;
+
+// Stands where the 3-D widget will be and calls back the first time it is painted, i.e. really seen.
+class PaintTrigger : public QWidget {
+ public:
+  explicit PaintTrigger(std::function<void()> onPaint) : onPaint_(std::move(onPaint)) {}
+
+ protected:
+  void paintEvent(QPaintEvent*) override {
+    if (onPaint_) std::exchange(onPaint_, nullptr)();
+  }
+
+ private:
+  std::function<void()> onPaint_;
+};
 
 struct SceneChoice {
   const char* key;
@@ -54,26 +69,24 @@ const SceneChoice kScenes[] = {
 
 LatticeView::LatticeView(QWidget* parent) : QWidget(parent) {
   setObjectName("latticeView");
-  gl_ = new VtkGlWidget;
-  gl_->setObjectName("latticeGl");
-  gl_->setMinimumSize(200, 150);
-  scene_ = std::make_unique<LatticeScene>(gl_->renderWindow());
   details_ = new TokenDetailsPanel;
   details_->setObjectName("tokenDetails");
   status_ = new QLabel;
   status_->setObjectName("latticeStatus");
   status_->setWordWrap(true);
 
-  auto* split = new QSplitter(Qt::Horizontal);
-  split->addWidget(gl_);
-  split->addWidget(details_);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 1);
-  split->setChildrenCollapsible(true);
+  split_ = new QSplitter(Qt::Horizontal);
+  auto* placeholder = new PaintTrigger([this] { QTimer::singleShot(0, this, &LatticeView::ensureGl); });
+  placeholder->setMinimumSize(200, 150);
+  split_->addWidget(placeholder);
+  split_->addWidget(details_);
+  split_->setStretchFactor(0, 3);
+  split_->setStretchFactor(1, 1);
+  split_->setChildrenCollapsible(true);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   layout->addWidget(buildToolBar());
-  layout->addWidget(split, 1);
+  layout->addWidget(split_, 1);
   layout->addWidget(status_);
 
   move_ = new QVariantAnimation(this);
@@ -87,7 +100,6 @@ LatticeView::LatticeView(QWidget* parent) : QWidget(parent) {
   playTime_ = std::make_unique<QElapsedTimer>();
   connect(clock_, &QTimer::timeout, this, &LatticeView::updateAnimatedPositions);
 
-  connect(gl_, &VtkGlWidget::clicked, this, &LatticeView::onClicked);
   connect(details_, &TokenDetailsPanel::tokenActivated, this, &LatticeView::tokenPicked);
   connect(details_, &TokenDetailsPanel::neighbourSettingsChanged, this, [this] {
     emit neighboursWanted();
@@ -95,24 +107,34 @@ LatticeView::LatticeView(QWidget* parent) : QWidget(parent) {
   });
   connect(details_, &TokenDetailsPanel::isolateRequested, this, [this] {
     isolated_ = selected_ >= 0;
+    cameraPending_ = true;
     rebuild();
-    scene_->resetCamera();
-    gl_->requestRender();
   });
   connect(details_, &TokenDetailsPanel::clearRequested, this, [this] {
     const bool wasIsolated = isolated_;
     isolated_ = false;
     emit tokenPicked(-1);
     if (wasIsolated) {
+      cameraPending_ = true;
       rebuild();
-      scene_->resetCamera();
-      gl_->requestRender();
     }
   });
   setMessage(tr("No model yet: start training or load a checkpoint."));
 }
 
 LatticeView::~LatticeView() = default;
+
+void LatticeView::ensureGl() {
+  if (gl_) return;
+  gl_ = new VtkGlWidget;
+  gl_->setObjectName("latticeGl");
+  gl_->setMinimumSize(200, 150);
+  scene_ = std::make_unique<LatticeScene>(gl_->renderWindow());
+  delete split_->replaceWidget(0, gl_);
+  connect(gl_, &VtkGlWidget::clicked, this, &LatticeView::onClicked);
+  cameraPending_ = true;
+  rebuild();
+}
 
 QWidget* LatticeView::buildToolBar() {
   auto* bar = new QWidget;
@@ -157,6 +179,11 @@ QWidget* LatticeView::buildToolBar() {
   search_->setCompleter(new QCompleter(new QStringListModel(search_), search_));
   search_->completer()->setCaseSensitivity(Qt::CaseInsensitive);
 
+  // Long scene names must not widen the dock: the combos shrink and show the rest in their popups.
+  for (QComboBox* combo : {sceneCombo_, colorCombo_}) {
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(8);
+  }
   auto* row1 = new QHBoxLayout;
   row1->setContentsMargins(0, 0, 0, 0);
   row1->addWidget(sceneCombo_, 1);
@@ -202,6 +229,7 @@ QWidget* LatticeView::buildToolBar() {
   });
   connect(playButton_, &QToolButton::toggled, this, &LatticeView::setPlaying);
   connect(resetButton_, &QToolButton::clicked, this, [this] {
+    if (!scene_) return;
     scene_->resetCamera();
     gl_->requestRender();
   });
@@ -270,7 +298,8 @@ void LatticeView::setSelection(int32_t id, std::vector<Neighbour> neighbours) {
   if (selected_ < 0) isolated_ = false;
   rebuild();
   refreshDetails();
-  if (moved && selected_ >= 0 && selected_ < int32_t(pointOfToken_.size()) && pointOfToken_[selected_] >= 0) {
+  if (scene_ && moved && selected_ >= 0 && selected_ < int32_t(pointOfToken_.size()) &&
+      pointOfToken_[selected_] >= 0) {
     scene_->focusOn(pointOfToken_[selected_]);  // fly to it
     gl_->requestRender();
   }
@@ -383,7 +412,7 @@ void LatticeView::updateAnimatedPositions() {
   xyz_ = std::move(xyz);
   projectedScene_ = scene();
   message_.clear();
-  if (same && !isolated_) {
+  if (same && !isolated_ && scene_) {
     // Only positions change between frames: cheaper than rebuilding colours, sizes and labels.
     std::vector<float> shown;
     for (int32_t id : scene_->content().ids)
@@ -406,6 +435,7 @@ void LatticeView::stepAnimation() {
   if (moveTo_.size() != moveFrom_.size() || moveTo_.size() != xyz_.size()) return;
   const float t = static_cast<float>(move_->currentValue().toDouble());
   for (size_t i = 0; i < xyz_.size(); ++i) xyz_[i] = moveFrom_[i] + t * (moveTo_[i] - moveFrom_[i]);
+  if (!scene_) return;
   std::vector<float> shown;
   for (int32_t id : scene_->content().ids)
     shown.insert(shown.end(), &xyz_[3 * size_t(id)], &xyz_[3 * size_t(id) + 3]);
@@ -505,14 +535,15 @@ void LatticeView::rebuild() {
     caption << tr("%n token(s)", nullptr, int(content.ids.size()));
     content.caption = caption.join('\n');
   }
+  status_->setText(drawable ? tr("%n token(s) · drag to rotate, wheel to zoom, click a point to select it",
+                                 nullptr, int(content.ids.size()))
+                            : message_);
+  if (!scene_) return;
   scene_->show(content);
   if (drawable && cameraPending_) {
     scene_->resetCamera();
     cameraPending_ = false;
   }
-  status_->setText(drawable ? tr("%n token(s) · drag to rotate, wheel to zoom, click a point to select it",
-                                 nullptr, int(content.ids.size()))
-                            : message_);
   gl_->requestRender();
 }
 
@@ -561,16 +592,18 @@ bool LatticeView::searchToken(const QString& text) {
 }
 
 bool LatticeView::exportPng(const QString& path) {
-  return gl_->grabFramebuffer().save(path, "PNG");
+  return gl_ && gl_->grabFramebuffer().save(path, "PNG");
 }
 
 const float* LatticeView::positionOf(int32_t id) const {
-  if (id < 0 || xyz_.size() != 3 * tokens_.size() || size_t(id) >= tokens_.size()) return nullptr;
+  if (id < 0 || projectedScene_ != scene() || xyz_.size() != 3 * tokens_.size() ||
+      size_t(id) >= tokens_.size())
+    return nullptr;
   return &xyz_[3 * size_t(id)];
 }
 
 std::optional<QPoint> LatticeView::screenPositionOf(int32_t id) const {
-  if (id < 0 || size_t(id) >= pointOfToken_.size() || pointOfToken_[id] < 0) return std::nullopt;
+  if (!scene_ || id < 0 || size_t(id) >= pointOfToken_.size() || pointOfToken_[id] < 0) return std::nullopt;
   double x = 0, y = 0;
   if (!scene_->toDisplay(pointOfToken_[id], x, y)) return std::nullopt;
   const double dpr = gl_->devicePixelRatioF();

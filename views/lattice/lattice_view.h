@@ -28,6 +28,7 @@ class QComboBox;
 class QElapsedTimer;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QToolButton;
 class QVariantAnimation;
 class QTimer;
@@ -82,8 +83,9 @@ class LatticeView : public QWidget {
   bool searchToken(const QString& text);
   bool exportPng(const QString& path);
 
+  // Null until the view is first painted: a window with an OpenGL widget in it composes every repaint
+  // through OpenGL (150 ms a frame with software rendering), so the 3-D widget exists only once seen.
   VtkGlWidget* glWidget() const { return gl_; }
-  const LatticeScene& sceneGraph() const { return *scene_; }
   TokenDetailsPanel* details() const { return details_; }
   // The token's position in the current scene (null when it has none), and where it is on screen
   // (widget coordinates), for tests and the fly-to.
@@ -99,6 +101,7 @@ class LatticeView : public QWidget {
   void settingsChanged();
 
  private:
+  void ensureGl();
   QWidget* buildToolBar();
   void rebuild();
   void refreshDetails();
@@ -107,8 +110,9 @@ class LatticeView : public QWidget {
   void stepAnimation();
   void updateAnimatedPositions();
 
-  VtkGlWidget* gl_;
+  VtkGlWidget* gl_ = nullptr;
   std::unique_ptr<LatticeScene> scene_;
+  QSplitter* split_;
   TokenDetailsPanel* details_;
   QComboBox *sceneCombo_, *colorCombo_;
   QCheckBox *sizeCheck_, *labelsCheck_, *edgesCheck_;

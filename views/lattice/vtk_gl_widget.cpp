@@ -11,6 +11,7 @@
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
+#include <QSurfaceFormat>
 #include <QWheelEvent>
 
 namespace cllm::views {
@@ -58,6 +59,21 @@ class VtkGlWidget::ContextBinding {
   vtkGenericOpenGLRenderWindow* window_;
   std::vector<unsigned long> observers_;
 };
+
+void VtkGlWidget::setDefaultSurfaceFormat() {
+  QSurfaceFormat format;
+  format.setVersion(3, 2);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setRedBufferSize(8);
+  format.setGreenBufferSize(8);
+  format.setBlueBufferSize(8);
+  format.setAlphaBufferSize(8);
+  format.setDepthBufferSize(24);
+  format.setStencilBufferSize(8);
+  format.setSwapBehavior(QSurfaceFormat::DoubleBuffer);
+  format.setSamples(0);  // VTK renders into its own framebuffer; multisampling here would only cost
+  QSurfaceFormat::setDefaultFormat(format);
+}
 
 VtkGlWidget::VtkGlWidget(QWidget* parent) : QOpenGLWidget(parent) {
   setFocusPolicy(Qt::StrongFocus);

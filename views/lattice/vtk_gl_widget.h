@@ -32,6 +32,10 @@ class VtkGlWidget : public QOpenGLWidget {
   explicit VtkGlWidget(QWidget* parent = nullptr);
   ~VtkGlWidget() override;
 
+  // VTK needs an OpenGL 3.2+ core context with depth and stencil: call before QApplication exists (in
+  // main(), and in a Qt Test's initMain()).
+  static void setDefaultSurfaceFormat();
+
   vtkGenericOpenGLRenderWindow* renderWindow() const;
   vtkGenericRenderWindowInteractor* interactor() const;
 
