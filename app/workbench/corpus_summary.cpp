@@ -17,16 +17,29 @@ CorpusSummary summarize_corpus(const QString& path, const TokenizerSpec& spec) {
     const qsizetype characters = text.toUcs4().size();
     QString tokens;
     if (spec.kind == "bpe") {
-      s.vocabulary = spec.vocab_size;
+      s.vocabulary = spec.vocab_size > 0 ? spec.vocab_size : default_vocab_size("bpe");
       tokens = QCoreApplication::translate("cllm::app::CorpusSummary",
                                            "BPE vocabulary of %1 is learned when the run starts")
-                   .arg(spec.vocab_size);
+                   .arg(s.vocabulary);
     } else {
       const auto tokenizer = train_tokenizer(spec, corpus.text);
+      const std::vector<int32_t> ids = tokenizer->encode(corpus.text);
       s.vocabulary = tokenizer->vocab_size();
       tokens = QCoreApplication::translate("cllm::app::CorpusSummary", "%1 tokens, vocabulary %2")
-                   .arg(locale.toString(qlonglong(tokenizer->encode(corpus.text).size())))
+                   .arg(locale.toString(qlonglong(ids.size())))
                    .arg(s.vocabulary);
+      if (tokenizer->unknown_id()) {  // word vocabularies: how much of the corpus falls outside
+        s.unknownRate = unknown_token_rate(*tokenizer, ids);
+        tokens += QCoreApplication::translate("cllm::app::CorpusSummary", "; %1% unknown")
+                      .arg(locale.toString(100 * s.unknownRate, 'f', 1));
+        if (s.unknownRate > kHighUnknownTokenRate)
+          s.warning =
+              QCoreApplication::translate("cllm::app::CorpusSummary",
+                                          "%1% of the corpus becomes <unk> at vocabulary %2: raise the "
+                                          "vocabulary size or use BPE.")
+                  .arg(locale.toString(100 * s.unknownRate, 'f', 1))
+                  .arg(s.vocabulary);
+      }
     }
     const QString files =
         corpus.files.empty()

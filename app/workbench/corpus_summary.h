@@ -13,7 +13,9 @@ struct CorpusSummary {
   QString error;  // non-empty when the corpus cannot be used: the loader's one-line message
   QString summary;
   QString preview;
-  int vocabulary = 0;  // 0 when it is only known once the run starts
+  int vocabulary = 0;      // for BPE the target size, learned when the run starts
+  double unknownRate = 0;  // share of the corpus's tokens that are <unk> (word tokenizer)
+  QString warning;         // e.g. most of the corpus is unknown words; the run can still start
 };
 
 // `path` empty: the built-in corpus.

@@ -276,11 +276,11 @@ void MainWindow::connectDocument() {
   connect(d, &WorkbenchDocument::checkpointSaved, this,
           [this](const QString& path) { statusBar()->showMessage(tr("Saved %1").arg(path), 4000); });
   connect(d, &WorkbenchDocument::trainingFinished, this,
-          [this, progress](const QString&, const QString& reason, int) {
+          [this, progress](const QString&, const QString& reason, int steps) {
             progress->setState(reason == "finished" ? tr("Finished")
                                : reason == "failed" ? tr("Failed")
                                                     : tr("Stopped"));
-            progress->setProgress(document_.activeStart().firstStep, 0, -1);  // the ETA ends with the run
+            progress->setFinished(steps, document_.activeStart().train.steps);
             if (closeWhenStopped_) {
               if (closingDialog_) closingDialog_->close();
               close();
@@ -537,7 +537,7 @@ void MainWindow::reloadCorpusSummary() {
       trainingPanel_->corpus()->setError(s.error);
       return;
     }
-    trainingPanel_->corpus()->setSummary(s.summary, s.preview);
+    trainingPanel_->corpus()->setSummary(s.summary, s.preview, s.warning);
     if (s.vocabulary > 0) trainingPanel_->model()->setVocabularySize(s.vocabulary);
   });
   watcher->setFuture(QtConcurrent::run([path, spec] { return summarize_corpus(path, spec); }));

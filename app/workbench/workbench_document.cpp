@@ -75,7 +75,7 @@ void WorkbenchDocument::markInterruptedRuns() {
     if (!isLiveStatus(info.value("status", std::string()))) continue;
     if (processAlive(info.value("pid", qint64(0)))) continue;  // another workbench is training it
     try {
-      store_->updateInfo(run.id, {{"status", tr("interrupted at step %1").arg(run.steps).toStdString()}});
+      store_->updateInfo(run.id, {{"status", "interrupted at step " + std::to_string(run.steps)}});
     } catch (const Error&) {
       // A read-only runs folder: the list still shows the stale status, nothing is lost.
     }

@@ -51,13 +51,14 @@ TokenProjection project_tokens(std::string_view scene, std::span<const float> em
   }
   switch (map) {
     case LatticeScene::Cone:
-      out.axis_titles = {"x = √k cos kγ", "y = √k sin kγ", "z = ln(p + 1)"};
+      out.axis_titles = {"x = √k cos(137.5° k)", "y = √k sin(137.5° k)",
+                         "z = ln(p + 1)"};  // no Greek in the font
       break;
     case LatticeScene::Clock:
       out.axis_titles = {"x", "y", "z = ring"};
       break;
     case LatticeScene::Helix:
-      out.axis_titles = {"x = r cos θ", "y = r sin θ", "z = ln p / ln φ"};
+      out.axis_titles = {"angle = 30° (p mod 12)", "radius = p^0.694", "z = ln p / ln 1.618"};
       break;
     case LatticeScene::Ulam:
       out.axis_titles = {"x", "y", "z = 0"};

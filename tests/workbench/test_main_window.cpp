@@ -37,6 +37,7 @@
 #include "views/training/model_config_editor.h"
 #include "views/training/train_config_editor.h"
 #include "views/training/training_panel.h"
+#include "views/training/training_progress_view.h"
 #include "workbench_test_util.h"
 
 using namespace cllm;
@@ -192,6 +193,7 @@ class TestMainWindow : public QObject {
     QTest::mouseClick(panelButton(w, "stopAction"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!w.training().isRunning(), 30000);
     QTRY_VERIFY(w.startAction()->isEnabled());
+    QTRY_VERIFY2(!bar->format().contains("ETA"), qPrintable(bar->format()));  // no estimate once it ended
     const auto runs = w.store().list();
     QVERIFY(!runs.isEmpty());
     QCOMPARE(runs.first().id, run);
@@ -297,6 +299,13 @@ class TestMainWindow : public QObject {
   }
 
   void germanTranslationIsComplete() {
+    // Every message of the sources has a finished German translation (scripts/update-translations.sh
+    // adds new ones as unfinished).
+    QFile ts(QStringLiteral(CLLM_SOURCE_DIR "/translations/cllm_workbench_de.ts"));
+    QVERIFY(ts.open(QIODevice::ReadOnly));
+    const QByteArray xml = ts.readAll();
+    QCOMPARE(xml.count("type=\"unfinished\""), 0);
+    QVERIFY(xml.count("<message") > 300);
     app::saveLanguage("de");
     QVERIFY(app::installLanguage(app::savedLanguage()));
     {
@@ -308,6 +317,10 @@ class TestMainWindow : public QObject {
       QVERIFY2(menus.contains("&Datei"), qPrintable(menus.join(", ")));
       QCOMPARE(w.findChild<QDockWidget*>("runsDock")->windowTitle(), QString("Läufe"));
       QCOMPARE(w.generationView()->findChild<QPushButton*>("generateButton")->text(), QString("&Erzeugen"));
+      QCOMPARE(w.findChild<QDockWidget*>("latticeDock")->windowTitle(), QString("3-D-Ansicht"));
+      w.trainingPanel()->progress()->setProgress(3, 10, 65);
+      QCOMPARE(w.trainingPanel()->findChild<QProgressBar*>("trainingProgressBar")->format(),
+               QString("Schritt 3 von 10 · noch 1:05"));
     }
     app::saveLanguage("en");
     QVERIFY(app::installLanguage("en"));

@@ -13,7 +13,8 @@ namespace cllm::test {
 
 void configureQuickRun(app::MainWindow& w, int steps) {
   auto* model = w.trainingPanel()->model();
-  model->findChild<QComboBox*>("modelPresetCombo")->setCurrentText("tiny");
+  auto* preset = model->findChild<QComboBox*>("modelPresetCombo");
+  preset->setCurrentIndex(preset->findData(QStringLiteral("tiny")));
   model->findChild<QSpinBox*>("blockSpin")->setValue(32);
   auto* train = w.trainingPanel()->training();
   train->findChild<QSpinBox*>("stepsSpin")->setValue(steps);

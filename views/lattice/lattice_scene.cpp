@@ -100,9 +100,9 @@ LatticeScene::LatticeScene(vtkRenderWindow* window) {
 
   lut_->SetNanColor(0.55, 0.55, 0.55, 1.0);
   legend_->SetLookupTable(lut_);
-  legend_->SetMaximumWidthInPixels(90);
-  legend_->SetPosition(0.90, 0.10);
-  legend_->SetWidth(0.09);
+  legend_->SetMaximumWidthInPixels(120);
+  legend_->SetPosition(0.86, 0.10);
+  legend_->SetWidth(0.13);
   legend_->SetHeight(0.8);
   legend_->SetNumberOfLabels(5);
   legend_->GetTitleTextProperty()->SetFontSize(13);

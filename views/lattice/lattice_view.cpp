@@ -80,8 +80,9 @@ LatticeView::LatticeView(QWidget* parent) : QWidget(parent) {
   placeholder->setMinimumSize(200, 150);
   split_->addWidget(placeholder);
   split_->addWidget(details_);
-  split_->setStretchFactor(0, 3);
+  split_->setStretchFactor(0, 4);
   split_->setStretchFactor(1, 1);
+  split_->setSizes({640, 200});
   split_->setChildrenCollapsible(true);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);

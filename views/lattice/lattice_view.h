@@ -86,6 +86,7 @@ class LatticeView : public QWidget {
   // Null until the view is first painted: a window with an OpenGL widget in it composes every repaint
   // through OpenGL (150 ms a frame with software rendering), so the 3-D widget exists only once seen.
   VtkGlWidget* glWidget() const { return gl_; }
+  const LatticeScene* sceneGraph() const { return scene_.get(); }  // null with glWidget()
   TokenDetailsPanel* details() const { return details_; }
   // The token's position in the current scene (null when it has none), and where it is on screen
   // (widget coordinates), for tests and the fly-to.

@@ -60,6 +60,7 @@ TokenDetailsPanel::TokenDetailsPanel(QWidget* parent) : QWidget(parent) {
   buttons->addWidget(isolate_);
   buttons->addWidget(clear_);
 
+  setMaximumWidth(320);  // the 3-D view gets the rest
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(title_);
   layout->addWidget(facts_);

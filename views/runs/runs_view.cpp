@@ -7,12 +7,33 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <cmath>
 
 namespace cllm::views {
+
+namespace {
+
+// run.json keeps the status in English (scripts read it); the list shows it in the user's language.
+QString displayStatus(const QString& status) {
+  static const QRegularExpression atStep(QStringLiteral("^(stopped|failed|interrupted) at step (\\d+)$"));
+  if (const auto m = atStep.match(status); m.hasMatch()) {
+    const QString step = m.captured(2);
+    if (m.captured(1) == "stopped") return RunsView::tr("stopped at step %1").arg(step);
+    if (m.captured(1) == "failed") return RunsView::tr("failed at step %1").arg(step);
+    return RunsView::tr("interrupted at step %1").arg(step);
+  }
+  if (status == "starting") return RunsView::tr("starting");
+  if (status == "running") return RunsView::tr("running");
+  if (status == "resuming") return RunsView::tr("resuming");
+  if (status == "finished") return RunsView::tr("finished");
+  return status;
+}
+
+}  // namespace
 
 namespace {
 
@@ -59,9 +80,10 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
   layout->addLayout(buttons);
 
   confirmDelete_ = [this](const QString& name) {
-    return QMessageBox::question(this, tr("Delete run"),
-                                 tr("Delete the run “%1” with its metrics and checkpoints? This cannot be undone.")
-                                     .arg(name)) == QMessageBox::Yes;
+    return QMessageBox::question(
+               this, tr("Delete run"),
+               tr("Delete the run “%1” with its metrics and checkpoints? This cannot be undone.")
+                   .arg(name)) == QMessageBox::Yes;
   };
 
   connect(tree_, &QTreeWidget::itemSelectionChanged, this, [this] {
@@ -84,8 +106,9 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     QTreeWidgetItem* item = runItem(selectedRun());
     if (!item) return;
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename run"), tr("Name"), QLineEdit::Normal,
-                                               item->text(0), &ok).trimmed();
+    const QString name =
+        QInputDialog::getText(this, tr("Rename run"), tr("Name"), QLineEdit::Normal, item->text(0), &ok)
+            .trimmed();
     if (ok && !name.isEmpty()) emit renameRequested(selectedRun(), name);
   });
   connect(deleteButton_, &QPushButton::clicked, this, [this] {
@@ -111,7 +134,7 @@ void RunsView::setRuns(const QList<RunEntry>& runs) {
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     item->setCheckState(0, overlaid.contains(run.id) ? Qt::Checked : Qt::Unchecked);
     item->setToolTip(0, tr("Tick to overlay this run in the charts"));
-    item->setText(1, run.status);
+    item->setText(1, displayStatus(run.status));
     item->setText(2, QString("%1 / %2").arg(run.steps).arg(run.totalSteps));
     item->setText(3, std::isnan(run.bestValidationLoss) ? QStringLiteral("–")
                                                         : locale.toString(run.bestValidationLoss, 'f', 4));
@@ -167,9 +190,13 @@ void RunsView::selectRun(const QString& runId) {
   if (QTreeWidgetItem* item = runItem(runId)) tree_->setCurrentItem(item);
 }
 
-void RunsView::showDetails(const QString& text) { details_->setPlainText(text); }
+void RunsView::showDetails(const QString& text) {
+  details_->setPlainText(text);
+}
 
-void RunsView::setConfirmDelete(std::function<bool(const QString&)> confirm) { confirmDelete_ = std::move(confirm); }
+void RunsView::setConfirmDelete(std::function<bool(const QString&)> confirm) {
+  confirmDelete_ = std::move(confirm);
+}
 
 void RunsView::updateSelection() {
   const QString run = selectedRun();

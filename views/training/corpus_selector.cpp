@@ -42,7 +42,8 @@ CorpusSelector::CorpusSelector(QWidget* parent) : QWidget(parent) {
   vocabSpin_->setObjectName("vocabSizeSpin");
   vocabSpin_->setRange(0, 65536);
   vocabSpin_->setValue(512);
-  vocabSpin_->setToolTip(tr("BPE: vocabulary size (at least 257). Words: the largest vocabulary, 0 keeps every word."));
+  vocabSpin_->setToolTip(
+      tr("BPE: vocabulary size (at least 257). Words: the largest vocabulary, 0 keeps every word."));
 
   summaryLabel_ = new QLabel;
   summaryLabel_->setObjectName("corpusSummaryLabel");
@@ -77,9 +78,13 @@ CorpusSelector::CorpusSelector(QWidget* parent) : QWidget(parent) {
   updateEnabled();
 }
 
-CorpusSelector::Source CorpusSelector::source() const { return Source(sourceCombo_->currentData().toInt()); }
+CorpusSelector::Source CorpusSelector::source() const {
+  return Source(sourceCombo_->currentData().toInt());
+}
 
-QString CorpusSelector::path() const { return source() == Source::BuiltIn ? QString() : pathEdit_->text().trimmed(); }
+QString CorpusSelector::path() const {
+  return source() == Source::BuiltIn ? QString() : pathEdit_->text().trimmed();
+}
 
 void CorpusSelector::setSource(Source source, const QString& path) {
   const QSignalBlocker block(sourceCombo_);
@@ -89,7 +94,9 @@ void CorpusSelector::setSource(Source source, const QString& path) {
   emit sourceChanged();
 }
 
-QString CorpusSelector::tokenizerKind() const { return tokenizerCombo_->currentData().toString(); }
+QString CorpusSelector::tokenizerKind() const {
+  return tokenizerCombo_->currentData().toString();
+}
 
 int CorpusSelector::vocabularySize() const {
   const QString kind = tokenizerKind();
@@ -102,9 +109,9 @@ void CorpusSelector::setTokenizer(const QString& kind, int vocabularySize) {
   if (vocabularySize > 0) vocabSpin_->setValue(vocabularySize);
 }
 
-void CorpusSelector::setSummary(const QString& summary, const QString& preview) {
-  summaryLabel_->setStyleSheet({});
-  summaryLabel_->setText(summary);
+void CorpusSelector::setSummary(const QString& summary, const QString& preview, const QString& warning) {
+  summaryLabel_->setStyleSheet(warning.isEmpty() ? QString() : QStringLiteral("color: #b26a00;"));
+  summaryLabel_->setText(warning.isEmpty() ? summary : summary + '\n' + warning);
   preview_->setPlainText(preview);
   setValidationError({});
 }
@@ -123,7 +130,8 @@ void CorpusSelector::setValidationError(const QString& error) {
 }
 
 void CorpusSelector::dragEnterEvent(QDragEnterEvent* event) {
-  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile())
+    event->acceptProposedAction();
 }
 
 void CorpusSelector::dropEvent(QDropEvent* event) {
@@ -141,10 +149,11 @@ void CorpusSelector::updateEnabled() {
 }
 
 void CorpusSelector::browse() {
-  const QString path = source() == Source::Folder
-                           ? QFileDialog::getExistingDirectory(this, tr("Folder of text files"), pathEdit_->text())
-                           : QFileDialog::getOpenFileName(this, tr("Text file"), pathEdit_->text(),
-                                                          tr("Text files (*.txt);;All files (*)"));
+  const QString path =
+      source() == Source::Folder
+          ? QFileDialog::getExistingDirectory(this, tr("Folder of text files"), pathEdit_->text())
+          : QFileDialog::getOpenFileName(this, tr("Text file"), pathEdit_->text(),
+                                         tr("Text files (*.txt);;All files (*)"));
   if (path.isEmpty()) return;
   pathEdit_->setText(path);
   emit sourceChanged();

@@ -31,7 +31,8 @@ class CorpusSelector : public QWidget {
   void setTokenizer(const QString& kind, int vocabularySize);
 
   // From the app, after it loaded the corpus (or an error message when it could not).
-  void setSummary(const QString& summary, const QString& preview);
+  // A warning (e.g. most words unknown at this vocabulary) is shown in orange; training can still start.
+  void setSummary(const QString& summary, const QString& preview, const QString& warning = {});
   void setError(const QString& message);
   // The message of the last setError until the next setSummary: training cannot start meanwhile.
   QString validationError() const { return error_; }

@@ -8,6 +8,7 @@
 
 #include "model/gpt.h"
 #include "model/positional_encoding.h"
+#include "session/memory_check.h"
 #include "views/validation_message.h"
 
 namespace cllm::views {
@@ -16,7 +17,8 @@ namespace {
 
 // Whether two configs have the same sizes (what a preset fixes).
 bool sameShape(const ModelConfig& a, const ModelConfig& b) {
-  return a.n_layer == b.n_layer && a.n_head == b.n_head && a.n_embd == b.n_embd && a.block_size == b.block_size;
+  return a.n_layer == b.n_layer && a.n_head == b.n_head && a.n_embd == b.n_embd &&
+         a.block_size == b.block_size;
 }
 
 }  // namespace
@@ -24,7 +26,11 @@ bool sameShape(const ModelConfig& a, const ModelConfig& b) {
 ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   presetCombo_ = new QComboBox;
   presetCombo_->setObjectName("modelPresetCombo");
-  for (const auto& name : model_preset_names()) presetCombo_->addItem(QString::fromStdString(name));
+  // Shown translated; the data is the engine's preset name (the same as `cllm train --preset`).
+  [[maybe_unused]] static const char* const kPresetNames[] = {QT_TR_NOOP("tiny"),
+                                                              QT_TR_NOOP("small")};  // for lupdate
+  for (const auto& name : model_preset_names())
+    presetCombo_->addItem(tr(name.c_str()), QString::fromStdString(name));
   presetCombo_->addItem(tr("custom"));
   auto spin = [](const char* name, int lo, int hi) {
     auto* s = new QSpinBox;
@@ -39,7 +45,8 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   blockSpin_ = spin("blockSpin", 1, 4096);
   positionalCombo_ = new QComboBox;
   positionalCombo_->setObjectName("positionalCombo");
-  for (const auto& name : positional_encoding_names()) positionalCombo_->addItem(QString::fromStdString(name));
+  for (const auto& name : positional_encoding_names())
+    positionalCombo_->addItem(QString::fromStdString(name));
   estimateLabel_ = new QLabel;
   estimateLabel_->setObjectName("modelEstimateLabel");
   estimateLabel_->setWordWrap(true);
@@ -59,14 +66,14 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   form->addRow(estimateLabel_);
   form->addRow(errorLabel_);
 
-  presetCombo_->setCurrentText("small");
+  presetCombo_->setCurrentIndex(presetCombo_->findData(QStringLiteral("small")));
   applyPreset();
   connect(presetCombo_, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::applyPreset);
   for (QSpinBox* s : {layersSpin_, headsSpin_, widthSpin_, blockSpin_})
     connect(s, &QSpinBox::valueChanged, this, [this] {
       // Editing a size makes the config custom unless it still equals the chosen preset.
       if (presetCombo_->currentIndex() < presetCombo_->count() - 1) {
-        if (!sameShape(config(), model_preset(presetCombo_->currentText().toStdString()))) {
+        if (!sameShape(config(), model_preset(presetCombo_->currentData().toString().toStdString()))) {
           const QSignalBlocker block(presetCombo_);
           presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
         }
@@ -97,7 +104,8 @@ void ModelConfigEditor::setConfig(const ModelConfig& c) {
     positionalCombo_->setCurrentText(QString::fromStdString(c.positional));
     presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
     for (int i = 0; i + 1 < presetCombo_->count(); ++i)
-      if (sameShape(model_preset(presetCombo_->itemText(i).toStdString()), c)) presetCombo_->setCurrentIndex(i);
+      if (sameShape(model_preset(presetCombo_->itemData(i).toString().toStdString()), c))
+        presetCombo_->setCurrentIndex(i);
   }
   if (c.vocab_size > 0) vocabularySize_ = c.vocab_size;
   refresh();
@@ -113,11 +121,17 @@ void ModelConfigEditor::setBatchSize(int batch) {
   refresh();
 }
 
-QString ModelConfigEditor::validationError() const { return validationMessage(config()); }
+QString ModelConfigEditor::validationError() const {
+  const QString error = validationMessage(config());
+  if (!error.isEmpty()) return error;
+  // What cannot fit in this machine's memory is refused before it starts (the corpus adds a little).
+  const MemoryCheck memory = check_training_memory(config(), std::max(1, batch_), 0);
+  return memory.verdict == MemoryVerdict::TooLarge ? QString::fromStdString(memory.message()) : QString();
+}
 
 void ModelConfigEditor::applyPreset() {
   if (presetCombo_->currentIndex() == presetCombo_->count() - 1) return;  // custom keeps the current sizes
-  ModelConfig preset = model_preset(presetCombo_->currentText().toStdString());
+  ModelConfig preset = model_preset(presetCombo_->currentData().toString().toStdString());
   preset.positional = positionalCombo_->currentText().toStdString();
   preset.vocab_size = vocabularySize_;
   setConfig(preset);
@@ -130,12 +144,18 @@ void ModelConfigEditor::refresh() {
   if (error.isEmpty()) {
     const ModelConfig c = config();
     const QLocale locale;
-    const double trainingBytes = double(Gpt::training_memory_bytes(c, std::max(1, batch_), c.block_size));
-    estimateLabel_->setText(tr("%1 parameters (%2 as float32); training needs %3 with batch %4")
-                                .arg(locale.toString(qlonglong(c.parameter_count())),
-                                     locale.formattedDataSize(c.parameter_count() * 4),
-                                     locale.formattedDataSize(qint64(trainingBytes)))
-                                .arg(batch_));
+    const MemoryCheck memory = check_training_memory(c, std::max(1, batch_), 0);
+    QString text = tr("%1 parameters (%2 as float32); training needs %3 with batch %4")
+                       .arg(locale.toString(qlonglong(c.parameter_count())),
+                            locale.formattedDataSize(c.parameter_count() * 4),
+                            locale.formattedDataSize(qint64(memory.needed_bytes)))
+                       .arg(batch_);
+    if (memory.available_bytes)
+      text += tr(" of %1 available").arg(locale.formattedDataSize(qint64(*memory.available_bytes)));
+    estimateLabel_->setText(text);
+    // Tight: it fits but leaves little for anything else.
+    estimateLabel_->setStyleSheet(memory.verdict == MemoryVerdict::Tight ? QStringLiteral("color: #b26a00;")
+                                                                         : QString());
   } else {
     estimateLabel_->clear();
   }

@@ -87,9 +87,11 @@ TrainConfigEditor::TrainConfigEditor(QWidget* parent) : QWidget(parent) {
   form->addRow(errorLabel_);
 
   setConfig(TrainConfig{});
-  for (QSpinBox* s : {stepsSpin_, batchSpin_, warmupSpin_, accumSpin_, evalIntervalSpin_, evalBatchesSpin_, seedSpin_})
+  for (QSpinBox* s :
+       {stepsSpin_, batchSpin_, warmupSpin_, accumSpin_, evalIntervalSpin_, evalBatchesSpin_, seedSpin_})
     connect(s, &QSpinBox::valueChanged, this, &TrainConfigEditor::refresh);
-  for (QDoubleSpinBox* s : {lrSpin_, minLrSpin_, decaySpin_, beta1Spin_, beta2Spin_, clipSpin_, valFractionSpin_})
+  for (QDoubleSpinBox* s :
+       {lrSpin_, minLrSpin_, decaySpin_, beta1Spin_, beta2Spin_, clipSpin_, valFractionSpin_})
     connect(s, &QDoubleSpinBox::valueChanged, this, &TrainConfigEditor::refresh);
   connect(scheduleCombo_, &QComboBox::currentIndexChanged, this, &TrainConfigEditor::refresh);
   connect(clipCheck_, &QCheckBox::toggled, this, [this](bool on) {
@@ -140,14 +142,18 @@ void TrainConfigEditor::setConfig(const TrainConfig& c) {
   refresh();
 }
 
-int TrainConfigEditor::threads() const { return threadsSpin_->value(); }
+int TrainConfigEditor::threads() const {
+  return threadsSpin_->value();
+}
 
 void TrainConfigEditor::setThreads(int threads, int maximum) {
   threadsSpin_->setRange(1, std::max(1, maximum));
   threadsSpin_->setValue(threads);
 }
 
-QString TrainConfigEditor::validationError() const { return validationMessage(config()); }
+QString TrainConfigEditor::validationError() const {
+  return validationMessage(config());
+}
 
 void TrainConfigEditor::refresh() {
   const QString error = validationError();

@@ -32,7 +32,11 @@ TrainingProgressView::TrainingProgressView(QWidget* parent) : QWidget(parent) {
 QString TrainingProgressView::formatDuration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("–");
   const long s = std::lround(seconds);
-  if (s >= 3600) return QString("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
+  if (s >= 3600)
+    return QString("%1:%2:%3")
+        .arg(s / 3600)
+        .arg(s / 60 % 60, 2, 10, QChar('0'))
+        .arg(s % 60, 2, 10, QChar('0'));
   return QString("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
 }
 
@@ -42,9 +46,16 @@ void TrainingProgressView::setProgress(int step, int totalSteps, double etaSecon
   bar_->setFormat(tr("step %1 of %2 · ETA %3").arg(step).arg(totalSteps).arg(formatDuration(etaSeconds)));
 }
 
+void TrainingProgressView::setFinished(int step, int totalSteps) {
+  bar_->setRange(0, std::max(1, totalSteps));
+  bar_->setValue(std::min(step, totalSteps));
+  bar_->setFormat(tr("step %1 of %2").arg(step).arg(totalSteps));
+}
+
 void TrainingProgressView::setRates(double stepsPerSecond, double tokensPerSecond) {
-  ratesLabel_->setText(tr("%1 steps/s · %2 tokens/s")
-                           .arg(QLocale().toString(stepsPerSecond, 'f', 1), QLocale().toString(tokensPerSecond, 'f', 0)));
+  ratesLabel_->setText(
+      tr("%1 steps/s · %2 tokens/s")
+          .arg(QLocale().toString(stepsPerSecond, 'f', 1), QLocale().toString(tokensPerSecond, 'f', 0)));
 }
 
 void TrainingProgressView::setTrainingLoss(double loss) {
@@ -60,7 +71,9 @@ void TrainingProgressView::setValidationLoss(double current, double best) {
                                 .arg(QLocale().toString(current, 'f', 4), QLocale().toString(best, 'f', 4)));
 }
 
-void TrainingProgressView::setState(const QString& state) { stateLabel_->setText(state); }
+void TrainingProgressView::setState(const QString& state) {
+  stateLabel_->setText(state);
+}
 
 void TrainingProgressView::reset() {
   bar_->setRange(0, 1);

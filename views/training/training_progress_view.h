@@ -17,6 +17,8 @@ class TrainingProgressView : public QWidget {
 
   // eta_seconds < 0: unknown.
   void setProgress(int step, int totalSteps, double etaSeconds);
+  // The run ended: the bar keeps where it got to, without an ETA.
+  void setFinished(int step, int totalSteps);
   void setRates(double stepsPerSecond, double tokensPerSecond);
   void setTrainingLoss(double loss);
   void setValidationLoss(double current, double best);  // NaN: none yet

@@ -6,14 +6,15 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QProgressBar>
-#include <nlohmann/json.hpp>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QtTest>
+#include <nlohmann/json.hpp>
 
 #include "model/gpt.h"
+#include "session/memory_check.h"
 #include "views/training/corpus_selector.h"
 #include "views/training/model_config_editor.h"
 #include "views/training/train_config_editor.h"
@@ -51,8 +52,26 @@ class TestTrainingPanel : public QObject {
     QCOMPARE(editor.config().n_embd, 256);
     QVERIFY(label->text() != before);
     QVERIFY(label->text().contains(QLocale().toString(qlonglong(editor.config().parameter_count()))));
-    const qint64 bytes = qint64(Gpt::training_memory_bytes(editor.config(), 12, editor.config().block_size));
-    QVERIFY2(label->text().contains(QLocale().formattedDataSize(bytes)), qPrintable(label->text()));
+    // The engine's memory check: weights, gradients, AdamW moments and activations, against what is free.
+    const MemoryCheck memory = check_training_memory(editor.config(), 12, 0);
+    QVERIFY2(label->text().contains(QLocale().formattedDataSize(qint64(memory.needed_bytes))),
+             qPrintable(label->text()));
+    QVERIFY(memory.needed_bytes >=
+            Gpt::training_memory_bytes(editor.config(), 12, editor.config().block_size));
+    QVERIFY2(label->text().contains("available"), qPrintable(label->text()));
+  }
+
+  // A model that cannot fit in this machine's memory is refused before Start, with both sizes.
+  void aModelTooLargeForMemoryIsInvalid() {
+    ModelConfigEditor editor;
+    editor.setVocabularySize(65);
+    editor.setBatchSize(512);
+    editor.findChild<QSpinBox*>("widthSpin")->setValue(4096);
+    editor.findChild<QSpinBox*>("layersSpin")->setValue(9);
+    editor.findChild<QSpinBox*>("blockSpin")->setValue(1024);
+    const QString error = editor.validationError();
+    QVERIFY2(error.contains("GiB") && error.contains("available"), qPrintable(error));
+    QCOMPARE(editor.findChild<QLabel*>("modelErrorLabel")->text(), error);
   }
 
   void impossibleSizesShowTheEngineMessage() {
@@ -72,8 +91,10 @@ class TestTrainingPanel : public QObject {
   void trainConfigRoundTripsAndValidates() {
     TrainConfigEditor editor;
     TrainConfig c;
-    c.steps = 1234, c.batch_size = 7, c.lr = 3e-4, c.min_lr = 2e-5, c.warmup_steps = 11, c.schedule = "constant";
-    c.weight_decay = 0.05, c.beta1 = 0.8, c.beta2 = 0.95, c.grad_clip = 0, c.grad_accum = 2, c.eval_interval = 100;
+    c.steps = 1234, c.batch_size = 7, c.lr = 3e-4, c.min_lr = 2e-5, c.warmup_steps = 11,
+    c.schedule = "constant";
+    c.weight_decay = 0.05, c.beta1 = 0.8, c.beta2 = 0.95, c.grad_clip = 0, c.grad_accum = 2,
+    c.eval_interval = 100;
     c.eval_batches = 0, c.seed = 99, c.validation_fraction = 0.2;
     editor.setConfig(c);
     QCOMPARE(editor.config().to_json().dump(), c.to_json().dump());
@@ -148,7 +169,8 @@ class TestTrainingPanel : public QObject {
     QCOMPARE(bar->maximum(), 200);
     QVERIFY(bar->format().contains("1:15"));
     view.setValidationLoss(2.5, 2.25);
-    QVERIFY(view.findChild<QLabel*>("validationLossLabel")->text().contains(QLocale().toString(2.25, 'f', 4)));
+    QVERIFY(
+        view.findChild<QLabel*>("validationLossLabel")->text().contains(QLocale().toString(2.25, 'f', 4)));
     QCOMPARE(TrainingProgressView::formatDuration(3725), QString("1:02:05"));
   }
 };
