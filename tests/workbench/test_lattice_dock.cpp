@@ -6,6 +6,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -193,15 +194,22 @@ class TestLatticeDock : public QObject {
     w.resize(1500, 950);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    // The model trained by the previous test, from its run folder.
-    const auto runs = w.store().list();
-    QVERIFY(!runs.isEmpty());
-    QVERIFY(w.loadCheckpointForGeneration(runs.first().checkpoints.first().path));
+    // The model trained by the previous test, from its run folder (or, for the README's pictures, the
+    // checkpoint named by CLLM_SCREENSHOT_CHECKPOINT, e.g. what `cllm train` writes).
+    QString checkpoint = qEnvironmentVariable("CLLM_SCREENSHOT_CHECKPOINT");
+    if (checkpoint.isEmpty()) {
+      const auto runs = w.store().list();
+      QVERIFY(!runs.isEmpty());
+      checkpoint = runs.first().checkpoints.first().path;
+    }
+    QVERIFY(w.loadCheckpointForGeneration(checkpoint));
     showLattice(w);
     views::LatticeView* view = w.latticeView();
     QTRY_VERIFY_WITH_TIMEOUT(!view->tokens().empty() && view->positionOf(0) && view->glWidget(), 10000);
     // The checkpoint's corpus (the built-in one) is found again and counted.
     QTRY_VERIFY_WITH_TIMEOUT(view->tokens()[0].frequency > 0, 20000);
+    QList<QImage> shots;  // the scenes side by side for the README, without the side panel
+    if (qEnvironmentVariableIsSet("CLLM_SCREENSHOTS")) view->details()->hide();
     for (const char* scene : {"cone", "clock", "helix", "ulam", "pca2d", "rings", "clock4d", "pca3d"}) {
       view->setScene(scene);
       QTRY_VERIFY_WITH_TIMEOUT(view->positionOf(3) != nullptr, 10000);
@@ -210,7 +218,32 @@ class TestLatticeDock : public QObject {
       QTRY_VERIFY2_WITH_TIMEOUT(view->glWidget()->renderCount() > renders, scene, 5000);
       const double share = drawnShare(view->glWidget()->grabFramebuffer());
       QVERIFY2(share > 0.005 && share < 0.8, qPrintable(QString("%1: %2").arg(scene).arg(share)));
-      saveScreenshot(view, QString("lattice-%1.png").arg(scene));
+      shots << view->glWidget()->grabFramebuffer();
+    }
+    if (qEnvironmentVariableIsSet("CLLM_SCREENSHOTS")) {
+      const QSize cell(340, 420);
+      QImage sheet(cell.width() * 4, cell.height() * 2, QImage::Format_RGB32);
+      sheet.fill(QColor(20, 23, 28));
+      QPainter painter(&sheet);
+      for (int i = 0; i < shots.size(); ++i) {
+        const QImage shot = shots[i].scaled(cell, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        const QPoint corner(i % 4 * cell.width() + (cell.width() - shot.width()) / 2,
+                            i / 4 * cell.height() + (cell.height() - shot.height()) / 2);
+        painter.drawImage(corner, shot);
+      }
+      painter.end();
+      QVERIFY(sheet.save(qEnvironmentVariable("CLLM_SCREENSHOTS") + "/lattice-scenes.png"));
+      // The learned embeddings with a token selected and its neighbours listed (the right-hand panels
+      // closed, as a user looking at the 3-D view would, to give it the room).
+      view->details()->show();
+      for (const char* dock : {"generationDock", "runsDock", "numbersDock"}) w.findChild<QDockWidget*>(dock)->close();
+      QTest::qWait(300);
+      const auto e = std::find_if(view->tokens().begin(), view->tokens().end(), [](const TokenInfo& t) { return t.label == "e"; });
+      QVERIFY(e != view->tokens().end());
+      w.document().selectToken(e->id);
+      QTRY_COMPARE(view->selectedToken(), e->id);
+      QTest::qWait(300);
+      saveScreenshot(&w, "workbench-lattice.png");
     }
     // The cone places token k at radius sqrt(k).
     view->setScene("cone");

@@ -108,7 +108,7 @@ LatticeScene::LatticeScene(vtkRenderWindow* window) {
   legend_->GetTitleTextProperty()->SetFontSize(13);
   legend_->GetLabelTextProperty()->SetFontSize(11);
   legend_->UnconstrainedFontSizeOn();
-  renderer_->AddActor2D(legend_);
+  labelLayer_->AddActor2D(legend_);
 
   edgesMapper_->SetInputData(edges_);
   edgesMapper_->ScalarVisibilityOff();
@@ -128,14 +128,15 @@ LatticeScene::LatticeScene(vtkRenderWindow* window) {
   highlightMapper_->ScalarVisibilityOn();
   highlightActor_->SetMapper(highlightMapper_);
   highlightActor_->PickableOff();
-  renderer_->AddActor(highlightActor_);
+  // Over the points, not among them: the same sprite at the same depth would flicker (z-fighting).
+  labelLayer_->AddActor(highlightActor_);
 
   caption_->GetTextProperty()->SetFontSize(14);
   caption_->GetTextProperty()->SetColor(0.92, 0.93, 0.95);
   caption_->GetTextProperty()->SetVerticalJustificationToTop();
   caption_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
   caption_->GetPositionCoordinate()->SetValue(0.01, 0.98);
-  renderer_->AddActor2D(caption_);
+  labelLayer_->AddActor2D(caption_);
 }
 
 LatticeScene::~LatticeScene() {
@@ -168,7 +169,8 @@ void LatticeScene::rebuildPoints() {
   // Sprites shrink as the cube root of the count: a 65-token vocabulary gets big beads, 50,000 tokens fine
   // grain.
   const float diagonal = n == 0 ? 1.0f : std::hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
-  radius_ = std::max(1e-6f, diagonal) * 0.09f / std::max(2.0f, std::cbrt(static_cast<float>(n)));
+  diagonal_ = std::max(1e-6f, diagonal);
+  radius_ = diagonal_ * 0.065f / std::max(2.0f, std::cbrt(static_cast<float>(n)));
   points_->SetPoints(points);
 
   vtkNew<vtkFloatArray> colors, sizes;
@@ -262,8 +264,8 @@ void LatticeScene::rebuildOverlays() {
         (static_cast<size_t>(point) < content_.sizes.size() ? content_.sizes[point] : 1.0f));
     rgb->InsertNextTypedTuple(color.data());
   };
-  for (int point : content_.neighbours) add(point, 1.7f, {80, 220, 255});
-  add(content_.selected, 2.6f, {255, 221, 0});
+  for (int point : content_.neighbours) add(point, 1.15f, {80, 220, 255});
+  add(content_.selected, 1.4f, {255, 221, 0});
   highlight_->GetPointData()->Initialize();
   highlight_->GetPointData()->AddArray(sizes);
   highlight_->GetPointData()->AddArray(rgb);
@@ -367,15 +369,14 @@ void LatticeScene::focusOn(int point) {
   if (point < 0 || static_cast<size_t>(point) >= content_.ids.size()) return;
   vtkCamera* camera = renderer_->GetActiveCamera();
   const float* p = &content_.xyz[3 * static_cast<size_t>(point)];
-  double focal[3], position[3];
-  camera->GetFocalPoint(focal);
-  camera->GetPosition(position);
-  for (int k = 0; k < 3; ++k) position[k] += p[k] - focal[k];
+  double direction[3];
+  camera->GetDirectionOfProjection(direction);
+  // The distance that frames the whole scene in this viewport (VTK allows for its shape), then closer:
+  // the token in the middle, its neighbourhood and some of the rest around it, viewed as before.
+  renderer_->ResetCamera();
+  const double distance = 0.6 * camera->GetDistance();
   camera->SetFocalPoint(p[0], p[1], p[2]);
-  camera->SetPosition(position);
-  // Close enough that the token's neighbourhood fills the view.
-  const double wanted = radius_ * 60;
-  if (camera->GetDistance() > wanted) camera->Dolly(camera->GetDistance() / wanted);
+  camera->SetPosition(p[0] - direction[0] * distance, p[1] - direction[1] * distance, p[2] - direction[2] * distance);
   renderer_->ResetCameraClippingRange();
 }
 

@@ -74,6 +74,7 @@ class LatticeScene {
 
   SceneContent content_;
   float radius_ = 0.01f;
+  float diagonal_ = 1.0f;  // of the shown points' bounding box
   vtkNew<vtkRenderer> renderer_;
   vtkNew<vtkRenderer> labelLayer_;  // drawn over the points with the same camera, so labels stay readable
   vtkNew<vtkPolyData> points_;
