@@ -1,8 +1,9 @@
 // cllm-lattice-bench: frames per second of the 3-D view while the camera rotates, for vocabularies of
 // 500 to 50,000 tokens (the learned-embedding scene of random 64-wide embeddings, coloured by clock
 // class, sized by frequency, with labels), and how long the PCA of those embeddings takes (it includes
-// generating them; the live view redoes the PCA for every weight snapshot). Each frame is one full VTK render and one blit into Qt's
-// framebuffer; the next frame is asked for once the previous one was painted. Prints the median frame time.
+// generating them; the live view redoes the PCA for every weight snapshot). Each frame is one full VTK render
+// and one blit into Qt's framebuffer; the next frame is asked for once the previous one was painted. Prints
+// the median frame time.
 //
 //   tests/run_with_display.sh build/app/workbench/cllm-lattice-bench [--frames N] [--size WxH]
 

@@ -51,12 +51,6 @@ class CliLatticeTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
 
-  static void expect_one_line_error(const CliResult& r, const std::string& needle) {
-    EXPECT_NE(r.exit_code, 0) << r.out;
-    EXPECT_EQ(r.err.find("cllm: error: "), 0u) << r.err;
-    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  }
   CliResult cllm(const std::vector<std::string>& args) { return run_cllm(args, dir_); }
   static int vocab_size() {
     const auto info = run_cllm({"info", "model.safetensors", "--json"}, dir_);

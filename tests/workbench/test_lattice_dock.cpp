@@ -65,10 +65,7 @@ class TestLatticeDock : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QApplication::setOrganizationName("CLLM-test-lattice");
-    QApplication::setApplicationName("CLLM Workbench lattice test");
-    QSettings().clear();
+    test::useTestSettings("lattice");
     QVERIFY(runs_.isValid());
   }
 
@@ -236,9 +233,11 @@ class TestLatticeDock : public QObject {
       // The learned embeddings with a token selected and its neighbours listed (the right-hand panels
       // closed, as a user looking at the 3-D view would, to give it the room).
       view->details()->show();
-      for (const char* dock : {"generationDock", "runsDock", "numbersDock"}) w.findChild<QDockWidget*>(dock)->close();
+      for (const char* dock : {"generationDock", "runsDock", "numbersDock"})
+        w.findChild<QDockWidget*>(dock)->close();
       QTest::qWait(300);
-      const auto e = std::find_if(view->tokens().begin(), view->tokens().end(), [](const TokenInfo& t) { return t.label == "e"; });
+      const auto e = std::find_if(view->tokens().begin(), view->tokens().end(),
+                                  [](const TokenInfo& t) { return t.label == "e"; });
       QVERIFY(e != view->tokens().end());
       w.document().selectToken(e->id);
       QTRY_COMPARE(view->selectedToken(), e->id);

@@ -66,10 +66,7 @@ class TestMainWindow : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QApplication::setOrganizationName("CLLM-test");
-    QApplication::setApplicationName("CLLM Workbench test");
-    QSettings().clear();
+    test::useTestSettings("main");
     QVERIFY(runs_.isValid());
   }
 

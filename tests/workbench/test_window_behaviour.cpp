@@ -35,10 +35,7 @@ class TestWindowBehaviour : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QApplication::setOrganizationName("CLLM-test-behaviour");
-    QApplication::setApplicationName("CLLM Workbench behaviour test");
-    QSettings().clear();
+    test::useTestSettings("behaviour");
     QVERIFY(runs_.isValid());
   }
 
@@ -102,7 +99,7 @@ class TestWindowBehaviour : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(w.document().trainingState() == app::WorkbenchDocument::TrainingState::Running,
                              30000);
     const QString run = w.activeRun();
-    QTest::qWait(500);
+    QTRY_VERIFY_WITH_TIMEOUT(w.document().activeSteps() > 0, 30000);  // some work to save
     // "Cancel": nothing happens.
     int asked = 0;
     w.setConfirmClose([&] { return ++asked, false; });

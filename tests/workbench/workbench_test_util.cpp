@@ -1,8 +1,11 @@
 #include "workbench_test_util.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QSettings>
 #include <QSpinBox>
+#include <QStandardPaths>
 
 #include "main_window.h"
 #include "views/training/model_config_editor.h"
@@ -10,6 +13,13 @@
 #include "views/training/training_panel.h"
 
 namespace cllm::test {
+
+void useTestSettings(const QString& name) {
+  QStandardPaths::setTestModeEnabled(true);
+  QApplication::setOrganizationName("CLLM-test-" + name);
+  QApplication::setApplicationName("CLLM Workbench " + name + " test");
+  QSettings().clear();
+}
 
 void configureQuickRun(app::MainWindow& w, int steps) {
   auto* model = w.trainingPanel()->model();

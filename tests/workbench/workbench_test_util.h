@@ -5,7 +5,13 @@ namespace cllm::app {
 class MainWindow;
 }
 
+class QString;
+
 namespace cllm::test {
+
+// Every window test starts alike: settings of its own, kept apart from the user's (QStandardPaths'
+// test mode) and from the other test executables (`name`), and empty.
+void useTestSettings(const QString& name);
 
 // A run that learns visibly within seconds on the built-in corpus: tiny model, block 32, batch 8,
 // evaluation every 40 steps, one training thread.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../expect_error.h"
+
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -14,22 +16,13 @@
 namespace cllm {
 namespace {
 
+using test::expect_error;
+
 // Tokens whose value is their position, so every window shows where it came from.
 std::vector<int32_t> positions(size_t n) {
   std::vector<int32_t> tokens(n);
   std::iota(tokens.begin(), tokens.end(), 0);
   return tokens;
-}
-
-void expect_error(const std::function<void()>& call, const std::string& expected_part) {
-  try {
-    call();
-    ADD_FAILURE() << "no error; expected: " << expected_part;
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    EXPECT_NE(message.find(expected_part), std::string::npos) << message;
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-  }
 }
 
 // Checks that row r of `batch` is the window starting at `start` of positions() tokens.

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "test_util.h"
+#include "../expect_error.h"
 #include "util/rng.h"
 
 namespace cllm::test {

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "test_util.h"
+#include "../expect_error.h"
 #include "util/rng.h"
 
 namespace cllm::test {

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "model/gpt.h"
-#include "test_util.h"
+#include "../expect_error.h"
 #include "util/rng.h"
 
 namespace cllm::test {

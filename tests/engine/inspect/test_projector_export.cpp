@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "test_util.h"
+#include "../expect_error.h"
 
 namespace cllm::test {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "inspect/embedding_matrix.h"
 #include "model/gpt.h"
-#include "test_util.h"
+#include "../expect_error.h"
 #include "text/char_tokenizer.h"
 #include "util/rng.h"
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "test_util.h"
+#include "../expect_error.h"
 
 namespace cllm::test {
 namespace {

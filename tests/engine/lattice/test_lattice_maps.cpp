@@ -9,7 +9,7 @@
 #include <numbers>
 
 #include "lattice/primes.h"
-#include "test_util.h"
+#include "../expect_error.h"
 
 namespace cllm::test {
 namespace {

@@ -4,40 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-#include <initializer_list>
 #include <string>
 #include <string_view>
 
+#include "../expect_error.h"
 #include "text/utf8.h"
-#include "util/error.h"
 #include "util/rng.h"
 
 namespace cllm::test {
-
-// The message of the cllm::Error that f() throws; a test failure when it throws nothing or something else.
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (...) {
-    ADD_FAILURE() << "threw something other than cllm::Error";
-    return {};
-  }
-  ADD_FAILURE() << "did not throw";
-  return {};
-}
-
-// Expects f() to throw a cllm::Error whose one-line message contains every one of `parts`.
-template <class F>
-void expect_error(F&& f, std::initializer_list<std::string_view> parts) {
-  const std::string message = error_message(f);
-  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-  for (std::string_view part : parts)
-    EXPECT_NE(message.find(part), std::string::npos)
-        << "message \"" << message << "\" lacks \"" << part << "\"";
-}
 
 inline bool is_valid_utf8(std::string_view s) {
   return !utf8::find_invalid(s).has_value();

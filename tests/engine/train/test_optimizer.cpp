@@ -75,15 +75,17 @@ TEST(GradientNorm, NormAndClipping) {
   EXPECT_NEAR(gradient_norm(big), 0.5 * std::sqrt(1'000'003.0), 1e-6);
 }
 
+// What validate() says about a config; empty when it is valid.
+std::string message(const TrainConfig& c) {
+  try {
+    c.validate();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
 TEST(TrainConfig, ValidationNamesTheBadValue) {
-  auto message = [](TrainConfig c) {
-    try {
-      c.validate();
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
   TrainConfig c;
   EXPECT_EQ(message(c), "");
   c.lr = -1;
@@ -107,14 +109,6 @@ TEST(TrainConfig, ValidationNamesTheBadValue) {
 
 TEST(TrainConfig, ValuesThatVanishInFloat32AreRefused) {
   // Valid as doubles, but AdamW computes in float32, where they become 1 or 0.
-  auto message = [](TrainConfig c) {
-    try {
-      c.validate();
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
   TrainConfig c;
   c.beta2 = 0.999999999;
   EXPECT_NE(message(c).find("beta2 0.999999999 rounds to 1 in float32"), std::string::npos) << message(c);
