@@ -104,10 +104,14 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
 
   auto* grid = new QGridLayout;
   grid->setContentsMargins(0, 0, 0, 0);
-  grid->addWidget(lossChart_, 0, 0);
-  grid->addWidget(lrChart_, 0, 1);
-  grid->addWidget(gradNormChart_, 1, 0);
-  grid->addWidget(throughputChart_, 1, 1);
+  // The loss, what users watch, gets the whole width (its legend names every run in full); the other
+  // three share the row below.
+  grid->addWidget(lossChart_, 0, 0, 1, 3);
+  grid->addWidget(lrChart_, 1, 0);
+  grid->addWidget(gradNormChart_, 1, 1);
+  grid->addWidget(throughputChart_, 1, 2);
+  grid->setRowStretch(0, 3);
+  grid->setRowStretch(1, 2);
   for (MetricChart* chart : {lossChart_, lrChart_, gradNormChart_, throughputChart_}) {
     chart->setSmoothing(kDefaultSmoothingPercent / 100.0);
     connect(chart, &MetricChart::activated, this, [this, chart] { activeChart_ = chart; });
@@ -126,7 +130,7 @@ ChartPanel::~ChartPanel() = default;
 
 QWidget* ChartPanel::buildToolRow() {
   auto* row = new QWidget(this);
-  auto* layout = new QHBoxLayout(row);
+  auto* layout = new QVBoxLayout(row);
   layout->setContentsMargins(0, 0, 0, 0);
 
   auto* smoothingLabel = new QLabel(tr("Smoothing"), row);
@@ -198,22 +202,30 @@ QWidget* ChartPanel::buildToolRow() {
   exportAllButton->setToolTip(tr("Save every metric of every run in one table"));
   connect(exportAllButton, &QPushButton::clicked, this, &ChartPanel::askExportAllCsv);
 
-  layout->addWidget(smoothingLabel);
-  layout->addWidget(smoothingSlider_);
-  layout->addWidget(smoothingValueLabel_);
-  layout->addSpacing(12);
-  layout->addWidget(logScaleCheck_);
-  layout->addSpacing(12);
-  layout->addWidget(xAxisLabel);
-  layout->addWidget(xAxisCombo_);
-  layout->addSpacing(12);
-  layout->addWidget(lossUnitLabel);
-  layout->addWidget(lossUnitCombo_);
-  layout->addWidget(resetZoom);
-  layout->addStretch(1);
-  layout->addWidget(exportPngButton);
-  layout->addWidget(exportCsvButton);
-  layout->addWidget(exportAllButton);
+  // Two rows, so the panel fits a narrow dock: how the charts read, then what to do with them.
+  auto* settings = new QHBoxLayout;
+  settings->addWidget(smoothingLabel);
+  settings->addWidget(smoothingSlider_);
+  settings->addWidget(smoothingValueLabel_);
+  settings->addSpacing(12);
+  settings->addWidget(logScaleCheck_);
+  settings->addStretch(1);
+  auto* axes = new QHBoxLayout;
+  axes->addWidget(xAxisLabel);
+  axes->addWidget(xAxisCombo_);
+  axes->addSpacing(12);
+  axes->addWidget(lossUnitLabel);
+  axes->addWidget(lossUnitCombo_);
+  axes->addStretch(1);
+  auto* actions = new QHBoxLayout;
+  actions->addWidget(resetZoom);
+  actions->addStretch(1);
+  actions->addWidget(exportPngButton);
+  actions->addWidget(exportCsvButton);
+  actions->addWidget(exportAllButton);
+  layout->addLayout(settings);
+  layout->addLayout(axes);
+  layout->addLayout(actions);
   return row;
 }
 

@@ -131,7 +131,7 @@ MetricChart::MetricChart(const QString& title, QWidget* parent) : QChartView(new
   setMouseTracking(true);
   viewport()->setMouseTracking(true);
   setFocusPolicy(Qt::ClickFocus);
-  setMinimumSize(240, 180);
+  setMinimumSize(160, 140);  // three side by side fit a laptop-sized dock
 
   auto* x = new QValueAxis;
   x->setTitleText(tr("Step"));

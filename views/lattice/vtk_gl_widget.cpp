@@ -214,7 +214,8 @@ bool VtkGlWidget::event(QEvent* e) {
       auto* k = static_cast<QKeyEvent*>(e);
       const QString text = k->text();
       const char key = text.isEmpty() ? 0 : text.at(0).toLatin1();
-      // VTK's styles quit on 'e' and 'q' and switch to joystick/actor modes on 'j', 'a': not wanted here.
+      // VTK's interactor styles quit on 'e' and 'q', switch to joystick, trackball or actor modes on 'j',
+      // 't', 'a' and to surface or wireframe on 's', 'w': none of that belongs in this view.
       if (QStringLiteral("eEqQjJaAtTsSwW").contains(QChar(key)) && key != 0) return QOpenGLWidget::event(e);
       interactor_->SetKeyEventInformation(k->modifiers() & Qt::ControlModifier,
                                           k->modifiers() & Qt::ShiftModifier, key, k->count(),
