@@ -85,14 +85,16 @@ TEST(Primality, LargestSixtyFourBitPrimeIsProven) {
 }
 
 TEST(Primality, MersenneNumbersBeyondSixtyFourBits) {
-  const BigInt m521 = mersenne(521), m607 = mersenne(607);
+  const BigInt m521 = mersenne(521), m607 = mersenne(607), m1279 = mersenne(1279);
   EXPECT_EQ(m521.str().size(), 157u);
-  for (const BigInt& m : {m521, m607}) {
+  EXPECT_EQ(m1279.str().size(), 386u);  // several hundred digits
+  for (const BigInt& m : {m521, m607, m1279}) {
     const PrimalityResult r = test_primality(m);
     EXPECT_EQ(r.verdict, PrimalityResult::ProbablePrime);
     EXPECT_EQ(r.method, "probable prime: Miller–Rabin, 25 random bases, error < 4^-25");
   }
   EXPECT_EQ(test_primality(m521 * m607).verdict, PrimalityResult::Composite);
+  EXPECT_EQ(test_primality(m607 * m1279).verdict, PrimalityResult::Composite);
   // 2^67 - 1 = 193707721 x 761838257287 (Cole, 1903): no factor below 2^16, so Miller–Rabin decides.
   const PrimalityResult m67 = test_primality(mersenne(67));
   EXPECT_EQ(m67.verdict, PrimalityResult::Composite);
