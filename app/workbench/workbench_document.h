@@ -14,7 +14,6 @@
 
 #include <QHash>
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 #include <memory>
 #include <optional>

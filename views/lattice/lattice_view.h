@@ -13,7 +13,6 @@
 //   edgesWanted()              -> setEdges()
 // New positions of the same scene move the points smoothly (500 ms) instead of jumping.
 
-#include <QPointer>
 #include <QWidget>
 #include <optional>
 #include <vector>
