@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="+45"/>
+        <location filename="../app/workbench/checkpoint_summary.cpp" line="+15"/>
         <source>Model: %1 layers, %2 heads, width %3, context %4, %5 positions</source>
         <translation>Modell: %1 Schichten, %2 Köpfe, Breite %3, Kontext %4, Positionen %5</translation>
     </message>
@@ -56,7 +56,7 @@
         <translation>Training: %1</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+80"/>
         <source>latest</source>
         <translation>neuester</translation>
     </message>
@@ -92,7 +92,7 @@
         <translation>; %1 % unbekannt</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%1% of the corpus becomes &lt;unk&gt; at vocabulary %2: raise the vocabulary size or use BPE.</source>
         <translation>%1 % des Korpus wird bei Vokabular %2 zu &lt;unk&gt;: Vergrößern Sie das Vokabular oder verwenden Sie BPE.</translation>
     </message>
@@ -164,7 +164,7 @@
 <context>
     <name>cllm::app::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="+19"/>
+        <location filename="../app/workbench/main_window.cpp" line="+57"/>
         <source>CLLM Workbench</source>
         <translation>CLLM Workbench</translation>
     </message>
@@ -177,7 +177,7 @@
         </translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+190"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
@@ -187,13 +187,13 @@
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="-352"/>
-        <location line="+346"/>
+        <location line="-353"/>
+        <location line="+347"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location line="-345"/>
+        <location line="-346"/>
         <source>Charts</source>
         <translation>Diagramme</translation>
     </message>
@@ -229,7 +229,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+327"/>
+        <location line="+328"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
@@ -239,17 +239,17 @@
         <translation>Pause nach diesem Schritt…</translation>
     </message>
     <message>
-        <location line="-282"/>
+        <location line="-283"/>
         <source>S&amp;top</source>
         <translation>St&amp;opp</translation>
     </message>
     <message>
-        <location line="+288"/>
+        <location line="+289"/>
         <source>Stopping…</source>
         <translation>Wird gestoppt…</translation>
     </message>
     <message>
-        <location line="-285"/>
+        <location line="-286"/>
         <source>Save &amp;checkpoint now</source>
         <translation>&amp;Checkpoint jetzt speichern</translation>
     </message>
@@ -344,7 +344,7 @@
         <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
-        <location line="+185"/>
+        <location line="+186"/>
         <location line="+7"/>
         <source>Cannot start training</source>
         <translation>Training kann nicht gestartet werden</translation>
@@ -410,7 +410,7 @@
         <translation>Korpus wird gelesen…</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+61"/>
         <source>Cannot delete</source>
         <translation>Löschen nicht möglich</translation>
     </message>
@@ -487,12 +487,12 @@
 <context>
     <name>cllm::app::WorkbenchDocument</name>
     <message>
-        <location filename="../app/workbench/workbench_document.cpp" line="+56"/>
+        <location filename="../app/workbench/workbench_document.cpp" line="+57"/>
         <source>Training failed</source>
         <translation>Training fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+81"/>
         <source>Cannot start training</source>
         <translation>Training kann nicht gestartet werden</translation>
     </message>
@@ -508,7 +508,7 @@
     </message>
     <message>
         <location line="+52"/>
-        <location line="+24"/>
+        <location line="+19"/>
         <location line="+14"/>
         <source>Cannot update the run</source>
         <translation>Lauf kann nicht aktualisiert werden</translation>
@@ -539,7 +539,7 @@
         <translation>%1 für die Erzeugung geladen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Cannot open checkpoint</source>
         <translation>Checkpoint kann nicht geöffnet werden</translation>
     </message>
@@ -553,18 +553,18 @@
     <name>cllm::views::ChartPanel</name>
     <message>
         <location filename="../views/charts/chart_panel.cpp" line="+90"/>
-        <location line="+82"/>
+        <location line="+86"/>
         <source>Loss</source>
         <translation>Verlust</translation>
     </message>
     <message>
-        <location line="-80"/>
-        <location line="+299"/>
+        <location line="-84"/>
+        <location line="+311"/>
         <source>loss (nats/token)</source>
         <translation>Verlust (Nats/Token)</translation>
     </message>
     <message>
-        <location line="-297"/>
+        <location line="-309"/>
         <source>%1: no bytes/token</source>
         <translation>%1: Bytes/Token unbekannt</translation>
     </message>
@@ -584,7 +584,7 @@
         <translation>Durchsatz (Tokens/s)</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+35"/>
         <source>Smoothing</source>
         <translation>Glättung</translation>
     </message>
@@ -630,12 +630,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+215"/>
+        <location line="+223"/>
         <source>bits per byte</source>
         <translation>Bits pro Byte</translation>
     </message>
     <message>
-        <location line="-213"/>
+        <location line="-221"/>
         <source>Bits per byte compare runs with different tokenizers: loss / (bytes per token × ln 2)</source>
         <translation>Bits pro Byte machen Läufe mit verschiedenen Tokenizern vergleichbar: Verlust / (Bytes pro Token × ln 2)</translation>
     </message>
@@ -680,7 +680,7 @@
         <translation>Alle Metriken aller Läufe in einer Tabelle speichern</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+138"/>
         <source>%1 (train)</source>
         <translation>%1 (Training)</translation>
     </message>
@@ -756,12 +756,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+122"/>
+        <location line="+131"/>
         <source>Text file</source>
         <translation>Textdatei</translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-130"/>
         <source>Folder of .txt files</source>
         <translation>Ordner mit .txt-Dateien</translation>
     </message>
@@ -796,7 +796,7 @@
         <translation>Byte-Pair-Encoding (BPE)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>BPE: vocabulary size (at least 257). Words: the largest vocabulary, 0 keeps every word.</source>
         <translation>BPE: Vokabulargröße (mindestens 257). Wörter: größtes Vokabular, 0 behält jedes Wort.</translation>
     </message>
@@ -821,7 +821,7 @@
         <translation>Vokabular</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+91"/>
         <source>Folder of text files</source>
         <translation>Ordner mit Textdateien</translation>
     </message>
@@ -1119,7 +1119,7 @@
 <context>
     <name>cllm::views::MetricChart</name>
     <message>
-        <location filename="../views/charts/metric_chart.cpp" line="+126"/>
+        <location filename="../views/charts/metric_chart.cpp" line="+116"/>
         <source>%1: not in this unit</source>
         <translation>%1: nicht in dieser Einheit</translation>
     </message>
@@ -1153,22 +1153,22 @@
 <context>
     <name>cllm::views::ModelConfigEditor</name>
     <message>
-        <location filename="../views/training/model_config_editor.cpp" line="+29"/>
+        <location filename="../views/training/model_config_editor.cpp" line="+30"/>
         <source>tiny</source>
         <translation>winzig</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>small</source>
         <translation>klein</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>custom</source>
         <translation>eigene</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
@@ -1198,7 +1198,7 @@
         <translation>Positionen</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+83"/>
         <source>%1 parameters (%2 as float32); training needs %3 with batch %4</source>
         <translation>%1 Parameter (%2 als float32); Training braucht %3 bei Batch %4</translation>
     </message>
@@ -1460,7 +1460,7 @@
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Delete run</source>
         <translation>Lauf löschen</translation>
     </message>
@@ -1470,7 +1470,7 @@
         <translation>Möchten Sie den Lauf „%1“ samt Metriken und Checkpoints löschen? Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Rename run</source>
         <translation>Lauf umbenennen</translation>
     </message>
@@ -1992,7 +1992,7 @@
 <context>
     <name>cllm::views::TrainingProgressView</name>
     <message>
-        <location filename="../views/training/training_progress_view.cpp" line="+42"/>
+        <location filename="../views/training/training_progress_view.cpp" line="+46"/>
         <source>step %1 of %2 · ETA %3</source>
         <translation>Schritt %1 von %2 · noch %3</translation>
     </message>
@@ -2002,7 +2002,7 @@
         <translation>Schritt %1 von %2</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%1 steps/s · %2 tokens/s</source>
         <translation>%1 Schritte/s · %2 Tokens/s</translation>
     </message>
@@ -2013,17 +2013,17 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>validation loss –</source>
         <translation>Validierungsverlust –</translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-15"/>
         <source>validation loss %1 (best %2)</source>
         <translation>Validierungsverlust %1 (bester %2)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>

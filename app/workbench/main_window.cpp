@@ -18,6 +18,7 @@
 #include <QtConcurrent>
 #include <cmath>
 
+#include "checkpoint_summary.h"
 #include "corpus_summary.h"
 #include "io/checkpoint.h"
 #include "kernels/threading.h"
@@ -38,31 +39,6 @@
 namespace cllm::app {
 
 namespace {
-
-QString checkpointSummary(const Checkpoint& c) {
-  const QLocale locale;
-  QStringList lines;
-  lines << QObject::tr("Model: %1 layers, %2 heads, width %3, context %4, %5 positions")
-               .arg(c.model_config.n_layer)
-               .arg(c.model_config.n_head)
-               .arg(c.model_config.n_embd)
-               .arg(c.model_config.block_size)
-               .arg(QString::fromStdString(c.model_config.positional));
-  lines << QObject::tr("Parameters: %1").arg(locale.toString(qlonglong(c.model_config.parameter_count())));
-  lines << QObject::tr("Tokenizer: %1, vocabulary %2")
-               .arg(QString::fromStdString(c.tokenizer->kind()))
-               .arg(c.tokenizer->vocab_size());
-  if (c.training) {
-    lines << QObject::tr("Step %1 of %2").arg(c.training->steps_done).arg(c.training->config.steps);
-    if (!std::isnan(c.training->best_validation_loss))
-      lines << QObject::tr("Best validation loss: %1")
-                   .arg(locale.toString(c.training->best_validation_loss, 'f', 4));
-    lines << QObject::tr("Corpus: %1").arg(QString::fromStdString(c.training->corpus.name));
-  }
-  lines << QObject::tr("Written by %1 at %2")
-               .arg(QString::fromStdString(c.created_by), QString::fromStdString(c.created_at));
-  return lines.join('\n');
-}
 
 // Docks scroll instead of imposing their content's minimum size on the window, so the window fits a
 // laptop screen whatever the panels hold.
@@ -263,8 +239,9 @@ void MainWindow::connectDocument() {
   connect(d, &WorkbenchDocument::trainingStateChanged, this, &MainWindow::onTrainingStateChanged);
   connect(d, &WorkbenchDocument::trainingStarted, this, &MainWindow::onTrainingStarted);
   connect(d, &WorkbenchDocument::stepsAppended, charts_, &views::ChartPanel::appendSteps);
-  connect(d, &WorkbenchDocument::progressed, this, [progress](const TrainingProgress& p) {
+  connect(d, &WorkbenchDocument::progressed, this, [this, progress](const TrainingProgress& p) {
     progress->setProgress(p.step, p.totalSteps, p.etaSeconds);
+    runsView_->setRunSteps(activeRun(), p.step);
     progress->setRates(p.stepsPerSecond, p.tokensPerSecond);
     if (std::isfinite(p.loss)) progress->setTrainingLoss(p.loss);
   });
@@ -546,23 +523,17 @@ void MainWindow::reloadCorpusSummary() {
 // --- Generation sources -----------------------------------------------------------------------------
 
 bool MainWindow::loadCheckpointForGeneration(const QString& path) {
-  if (!document_.loadCheckpoint(path)) {
-    try {
-      load_checkpoint(path.toStdString());
-    } catch (const std::exception& e) {
-      runsView_->showDetails(QString::fromStdString(e.what()));
-    }
-    return false;
-  }
-  showCheckpointDetails(path);
-  return true;
+  QString error;
+  const bool loaded = document_.loadCheckpoint(path, &error);
+  runsView_->showDetails(loaded ? document_.currentModel()->details : error);
+  return loaded;
 }
 
 // --- Runs -------------------------------------------------------------------------------------------
 
 void MainWindow::refreshRuns() {
   QList<views::RunEntry> runs = store().list();
-  if (document_.isTraining())
+  if (document_.isTraining())  // run.json has the steps of the last evaluation; the document has them now
     for (views::RunEntry& run : runs)
       if (run.id == activeRun()) run.steps = std::max(run.steps, document_.activeSteps());
   runsView_->setRuns(runs);

@@ -19,7 +19,7 @@ struct ModelSnapshot {
   std::shared_ptr<const Tokenizer> tokenizer;
   QString label;  // e.g. "training run, step 300" or "small char 2 · best, step 2000"
   int step = 0;
-  QString checkpointPath;  // empty for a copy of the weights being trained
+  QString details;  // checkpoints: checkpointSummary(), for the runs panel
   // The run's token statistics, shared by every snapshot of one training session (null for checkpoints:
   // the 3-D view counts them from the checkpoint's corpus when it can find it).
   std::shared_ptr<const std::vector<int64_t>> tokenFrequencies;

@@ -96,6 +96,7 @@ QList<views::RunEntry> RunStore::list() const {
     views::RunEntry run;
     run.id = id;
     run.name = nameIn(info, id);
+    run.color = QString::fromStdString(info.value("color", std::string()));
     run.created =
         QDateTime::fromString(QString::fromStdString(info.value("created", std::string())), Qt::ISODate);
     run.status = QString::fromStdString(info.value("status", std::string("?")));

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "checkpoint_summary.h"
 #include "io/checkpoint.h"
 #include "kernels/threading.h"
 #include "util/error.h"
@@ -71,9 +72,9 @@ WorkbenchDocument::~WorkbenchDocument() {
 
 void WorkbenchDocument::markInterruptedRuns() {
   for (const views::RunEntry& run : store_->list()) {
-    const nlohmann::json info = store_->readInfo(run.id);
-    if (!isLiveStatus(info.value("status", std::string()))) continue;
-    if (processAlive(info.value("pid", qint64(0)))) continue;  // another workbench is training it
+    if (!isLiveStatus(run.status.toStdString())) continue;
+    if (processAlive(store_->readInfo(run.id).value("pid", qint64(0))))
+      continue;  // another workbench trains it
     try {
       store_->updateInfo(run.id, {{"status", "interrupted at step " + std::to_string(run.steps)}});
     } catch (const Error&) {
@@ -106,8 +107,7 @@ QString WorkbenchDocument::newRunName(const TrainingSetup& setup) const {
 QString WorkbenchDocument::newRunColor() const {
   // The first palette colour no existing run has, so overlaid runs differ and keep their colour.
   QStringList used;
-  for (const views::RunEntry& run : store_->list())
-    used << QString::fromStdString(store_->readInfo(run.id).value("color", std::string()));
+  for (const views::RunEntry& run : store_->list()) used << run.color;
   for (int i = 0;; ++i) {
     const QString color = views::runColor(i).name();
     if (!used.contains(color) || i > 200) return color;
@@ -235,11 +235,6 @@ void WorkbenchDocument::onTrainingStarted(const TrainingStart& start) {
 void WorkbenchDocument::onProgress(const TrainingProgress& progress) {
   activeSteps_ = progress.step;
   emit progressed(progress);
-  // The runs list shows the live step count too (from activeSteps(), not from disk): every 2 s is enough.
-  const qint64 now = QDateTime::currentMSecsSinceEpoch();
-  if (now - lastRunsRefreshMs_ < 2000) return;
-  lastRunsRefreshMs_ = now;
-  emit runsChanged();
 }
 
 void WorkbenchDocument::onEvaluated(const EvalRecord& eval, double best, bool isBest) {
@@ -303,14 +298,14 @@ ModelSnapshotPtr WorkbenchDocument::currentModel() const {
   return currentSource_ == 0 ? trainedSnapshot_ : checkpoints_.value(currentSource_ - 1);
 }
 
-bool WorkbenchDocument::loadCheckpoint(const QString& path) {
+bool WorkbenchDocument::loadCheckpoint(const QString& path, QString* error) {
   try {
     Checkpoint c = load_checkpoint(path.toStdString());
     auto snapshot = std::make_shared<ModelSnapshot>();
+    snapshot->details = checkpointSummary(c);  // before the tokenizer moves into the snapshot
     snapshot->model = make_model(c);
     snapshot->tokenizer = std::move(c.tokenizer);
     snapshot->step = c.training ? c.training->steps_done : 0;
-    snapshot->checkpointPath = path;
     if (c.training) {
       snapshot->corpus = c.training->corpus;
       snapshot->validationFraction = c.training->config.validation_fraction;
@@ -327,6 +322,7 @@ bool WorkbenchDocument::loadCheckpoint(const QString& path) {
     emit statusMessage(tr("Loaded %1 for generation").arg(path), 5000);
     return true;
   } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
     emit errorOccurred(tr("Cannot open checkpoint"), QString::fromStdString(e.what()));
     return false;
   }

@@ -52,7 +52,8 @@ class WorkbenchDocument : public QObject {
   TrainingState trainingState() const { return state_; }
   bool isTraining() const { return training_.isRunning(); }
   QString activeRun() const { return activeRun_; }
-  // The active run's optimizer steps so far (run.json is updated at evaluations only).
+  // The active run's optimizer steps so far (run.json is updated at evaluations only; progressed() says it
+  // as it changes).
   int activeSteps() const { return activeSteps_; }
   const TrainingStart& activeStart() const { return activeStart_; }
   // Throws nothing: failures are reported by errorOccurred(). Returns false when nothing started.
@@ -70,8 +71,9 @@ class WorkbenchDocument : public QObject {
   void setCurrentSource(int index);
   // The current source's model, or null (e.g. training has not produced weights yet).
   ModelSnapshotPtr currentModel() const;
-  // Adds the checkpoint as a source and makes it current; false (with errorOccurred) when unreadable.
-  bool loadCheckpoint(const QString& path);
+  // Adds the checkpoint as a source and makes it current; false (with errorOccurred, and the loader's
+  // message in *error) when unreadable.
+  bool loadCheckpoint(const QString& path, QString* error = nullptr);
 
   // --- Generation ---
   // From the current source. The prompt is encoded with its tokenizer and request.kept appended; a
@@ -147,7 +149,6 @@ class WorkbenchDocument : public QObject {
   TrainingStart activeStart_;
   int activeTrainingThreads_ = 1;
   int activeSteps_ = 0;
-  qint64 lastRunsRefreshMs_ = 0;
 
   ModelSnapshotPtr trainedSnapshot_;
   QList<ModelSnapshotPtr> checkpoints_;

@@ -57,17 +57,16 @@ std::vector<double> decades(double min, double max, int step) {
   return out;
 }
 
-// 1, 2 or 5 times a power of ten, giving about `target` steps over the span.
-double evenStep(double span, int target) {
-  const double raw = span / target;
+}  // namespace
+
+double niceInterval(double span, int targetTicks) {
+  const double raw = span / targetTicks;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   for (double m : {1.0, 2.0, 5.0}) {
     if (raw <= m * magnitude) return m * magnitude;
   }
   return 10.0 * magnitude;
 }
-
-}  // namespace
 
 std::vector<double> logAxisLabelValues(double min, double max, double lengthPx, double minGapPx) {
   if (!(min > 0.0) || !(max > min) || !std::isfinite(max)) return {};
@@ -82,7 +81,7 @@ std::vector<double> logAxisLabelValues(double min, double max, double lengthPx, 
     if (out.size() >= 3 || &set != &kSets.front()) return out;
     // Too narrow a range for three multiples: round values in between, as far apart as room allows.
     const int target = static_cast<int>(std::clamp(lengthPx / (2.0 * gap), 2.0, 5.0));
-    const double step = evenStep(max - min, target);
+    const double step = niceInterval(max - min, target);
     out.clear();
     // Bounded: over a span near the double resolution k * step could stop growing.
     for (double k = std::ceil(min / step); k * step <= max * (1.0 + 1e-9) && out.size() < kMaxLabels;

@@ -22,4 +22,8 @@ namespace cllm::views {
 // unless 0 < min < max and both are finite.
 std::vector<double> logAxisLabelValues(double min, double max, double lengthPx, double minGapPx);
 
+// 1, 2 or 5 times a power of ten, giving about `targetTicks` steps over `span` (> 0), so tick labels stay
+// short whatever the zoom. The linear axes use it for their tick interval too.
+double niceInterval(double span, int targetTicks);
+
 }  // namespace cllm::views

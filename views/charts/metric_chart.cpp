@@ -69,16 +69,6 @@ struct MetricChart::Series {
 
 namespace {
 
-// 1, 2 or 5 times a power of ten, so tick labels stay short whatever the zoom.
-double niceInterval(double span, int targetTicks) {
-  const double raw = span / targetTicks;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0}) {
-    if (raw <= m * magnitude) return m * magnitude;
-  }
-  return 10.0 * magnitude;
-}
-
 // True for an empty range and for float noise around one value (a smoothed constant is 1 +- 2e-16):
 // neither is a range worth showing, and Qt's tick loop (value += interval) would never advance over it.
 bool negligibleSpan(double lo, double hi) {

@@ -16,8 +16,9 @@ struct CheckpointEntry {
 };
 
 struct RunEntry {
-  QString id;      // folder name, stable
-  QString name;    // shown; renamable
+  QString id;     // folder name, stable
+  QString name;   // shown; renamable
+  QString color;  // "#rrggbb" the run is drawn in, chosen when it was created (empty for older runs)
   QDateTime created;
   QString status;  // e.g. "finished", "stopped at step 300", "running"
   int steps = 0, totalSteps = 0;

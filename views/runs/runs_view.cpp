@@ -212,6 +212,15 @@ void RunsView::updateSelection() {
     if (r.id == run) details_->setPlainText(r.details);
 }
 
+void RunsView::setRunSteps(const QString& runId, int steps) {
+  for (RunEntry& run : runs_)
+    if (run.id == runId) {
+      run.steps = steps;
+      if (QTreeWidgetItem* item = runItem(runId))
+        item->setText(2, QString("%1 / %2").arg(steps).arg(run.totalSteps));
+    }
+}
+
 QTreeWidgetItem* RunsView::runItem(const QString& runId) const {
   for (int i = 0; i < tree_->topLevelItemCount(); ++i)
     if (tree_->topLevelItem(i)->data(0, kRunIdRole).toString() == runId) return tree_->topLevelItem(i);

@@ -22,6 +22,8 @@ class RunsView : public QWidget {
   explicit RunsView(QWidget* parent = nullptr);
 
   void setRuns(const QList<RunEntry>& runs);
+  // The live step count of a training run, between the evaluations that rewrite its entry.
+  void setRunSteps(const QString& runId, int steps);
   // Runs ticked for the chart overlay.
   QStringList overlaidRuns() const;
   void setOverlaid(const QString& runId, bool overlaid);
