@@ -2,6 +2,8 @@
 // trains (live PCA from snapshots, training never waits), picking and the neighbour list use the model's
 // own vectors, the number analyser selects a token in the 3-D view, and the lattice scenes draw.
 // `CLLM_SCREENSHOTS=docs` also saves a picture of each scene for the README.
+#include <vtkCamera.h>
+#include <vtkRenderer.h>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
@@ -16,9 +18,11 @@
 #include <QTreeWidget>
 #include <QtTest>
 #include <cmath>
+#include <limits>
 
 #include "main_window.h"
 #include "views/charts/chart_panel.h"
+#include "views/lattice/lattice_scene.h"
 #include "views/lattice/lattice_view.h"
 #include "views/lattice/token_details_panel.h"
 #include "views/lattice/vtk_gl_widget.h"
@@ -101,22 +105,26 @@ class TestLatticeDock : public QObject {
 
     // Pick a token by clicking it: the side panel shows it and its nearest neighbours by cosine distance.
     view->setLabelsShown(false);
-    int target = -1;
-    for (int id = 0; id < int(view->tokens().size()) && target < 0; ++id) {
-      const auto p = view->screenPositionOf(id);
-      if (!p || !gl->rect().adjusted(30, 30, -30, -30).contains(*p)) continue;
-      bool alone = true;
-      for (int other = 0; other < int(view->tokens().size()) && alone; ++other) {
-        const auto q = view->screenPositionOf(other);
-        if (other != id && q && (*q - *p).manhattanLength() < 40) alone = false;
-      }
-      if (alone) target = id;
-    }
-    QVERIFY(target >= 0);
     w.document().pauseTraining();  // the points stay put for the click
     QTRY_COMPARE_WITH_TIMEOUT(w.document().trainingState(), app::WorkbenchDocument::TrainingState::Paused,
                               10000);
     QTest::qWait(700);  // the last move finishes
+    // The on-screen token nearest the camera: no other sprite can cover it, so a click on it picks it.
+    vtkCamera* camera = view->sceneGraph()->renderer()->GetActiveCamera();
+    double eye[3], direction[3];
+    camera->GetPosition(eye);
+    camera->GetDirectionOfProjection(direction);
+    int target = -1;
+    double nearest = std::numeric_limits<double>::max();
+    for (int id = 0; id < int(view->tokens().size()); ++id) {
+      const auto p = view->screenPositionOf(id);
+      if (!p || !gl->rect().adjusted(30, 30, -30, -30).contains(*p)) continue;
+      const float* x = view->positionOf(id);
+      const double depth =
+          (x[0] - eye[0]) * direction[0] + (x[1] - eye[1]) * direction[1] + (x[2] - eye[2]) * direction[2];
+      if (depth < nearest) nearest = depth, target = id;
+    }
+    QVERIFY(target >= 0);
     const auto at = view->screenPositionOf(target);
     QVERIFY(at);
     QTest::mouseClick(gl, Qt::LeftButton, {}, *at);
