@@ -1153,7 +1153,7 @@
 <context>
     <name>cllm::views::ModelConfigEditor</name>
     <message>
-        <location filename="../views/training/model_config_editor.cpp" line="+30"/>
+        <location filename="../views/training/model_config_editor.cpp" line="+31"/>
         <source>tiny</source>
         <translation>winzig</translation>
     </message>
@@ -1168,7 +1168,12 @@
         <translation>eigene</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+18"/>
+        <source>How token embeddings start: random (GPT-2) or the lattice&apos;s Fourier features of each token&apos;s prime</source>
+        <translation>Wie die Token-Einbettungen beginnen: zufällig (GPT-2) oder als Fourier-Merkmale der Primzahl jedes Tokens (Gitter)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
@@ -1198,7 +1203,12 @@
         <translation>Positionen</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+1"/>
+        <source>Embedding init</source>
+        <translation>Einbettungs-Start</translation>
+    </message>
+    <message>
+        <location line="+87"/>
         <source>%1 parameters (%2 as float32); training needs %3 with batch %4</source>
         <translation>%1 Parameter (%2 als float32); Training braucht %3 bei Batch %4</translation>
     </message>

@@ -24,6 +24,7 @@ struct TrainOptions {
   TokenizerSpec tokenizer;
   ModelShapeOptions shape;
   std::string positional = "learned";
+  std::string embedding_init = "random";
   TrainConfig train;
   std::optional<int> steps;  // separate so --resume can extend a run
   bool no_clip = false;
@@ -66,6 +67,7 @@ void run(const TrainOptions& o) {
     run.tokenizer = o.tokenizer;
     run.model = o.shape.config();
     run.model.positional = o.positional;
+    run.model.embedding_init = o.embedding_init;
     run.train = o.train;
     if (o.steps) run.train.steps = *o.steps;
     if (o.no_clip) run.train.grad_clip = 0.0;
@@ -80,8 +82,8 @@ void run(const TrainOptions& o) {
   const std::filesystem::path out = o.out, best = best_path(out);
   // Fail before training, not after, when the checkpoint folder does not exist.
   const std::filesystem::path folder = out.parent_path().empty() ? "." : out.parent_path();
-  require(std::filesystem::is_directory(folder), "cannot save '" + out.string() + "': folder '" + folder.string() +
-                                                     "' does not exist");
+  require(std::filesystem::is_directory(folder),
+          "cannot save '" + out.string() + "': folder '" + folder.string() + "' does not exist");
 
   std::ofstream metrics;
   if (!o.metrics.empty()) {
@@ -96,15 +98,17 @@ void run(const TrainOptions& o) {
   const std::string summary =
       "corpus " + corpus.name + ": " + group_thousands(corpus.text.size()) + " bytes, " +
       group_thousands(session->train_token_count()) + " training / " +
-      group_thousands(session->validation_token_count()) + " validation tokens (" + session->tokenizer().kind() +
-      " tokenizer, vocabulary " + std::to_string(mc.vocab_size) + ")\nmodel: " + std::to_string(mc.n_layer) +
-      " layers, " + std::to_string(mc.n_head) + " heads, width " + std::to_string(mc.n_embd) + ", block " +
-      std::to_string(mc.block_size) + ", " + mc.positional + " positions, " + group_thousands(mc.parameter_count()) +
-      " parameters\ntraining: steps " + std::to_string(trainer.steps_done()) + " -> " + std::to_string(tc.steps) +
-      ", batch " + std::to_string(tc.batch_size) + " x " + std::to_string(tc.grad_accum) + ", lr " + sci(tc.lr) +
-      " -> " + sci(tc.min_lr) + " (" + tc.schedule + ", warmup " + std::to_string(tc.warmup_steps) + "), clip " +
-      (tc.grad_clip > 0 ? fixed(tc.grad_clip, 2) : "off") + "\ncheckpoints: latest " + out.string() + ", best " +
-      best.string() + " (at every evaluation and at the end)";
+      group_thousands(session->validation_token_count()) + " validation tokens (" +
+      session->tokenizer().kind() + " tokenizer, vocabulary " + std::to_string(mc.vocab_size) +
+      ")\nmodel: " + std::to_string(mc.n_layer) + " layers, " + std::to_string(mc.n_head) + " heads, width " +
+      std::to_string(mc.n_embd) + ", block " + std::to_string(mc.block_size) + ", " + mc.positional +
+      " positions, " + mc.embedding_init + " embedding init, " + group_thousands(mc.parameter_count()) +
+      " parameters\ntraining: steps " + std::to_string(trainer.steps_done()) + " -> " +
+      std::to_string(tc.steps) + ", batch " + std::to_string(tc.batch_size) + " x " +
+      std::to_string(tc.grad_accum) + ", lr " + sci(tc.lr) + " -> " + sci(tc.min_lr) + " (" + tc.schedule +
+      ", warmup " + std::to_string(tc.warmup_steps) + "), clip " +
+      (tc.grad_clip > 0 ? fixed(tc.grad_clip, 2) : "off") + "\ncheckpoints: latest " + out.string() +
+      ", best " + best.string() + " (at every evaluation and at the end)";
   if (!o.json) std::fprintf(stderr, "%s\n", summary.c_str());
   // Only word runs can have unknown tokens; a high share means the model mostly learns to say <unk>.
   if (session->tokenizer().unknown_id()) {
@@ -133,7 +137,9 @@ void run(const TrainOptions& o) {
   install_interrupt_handler();
   ProgressLine progress;
   const auto wall_start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count(); };
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  };
   double step_seconds = 0, recent_loss = NAN;
   int64_t tokens = 0;
   const int first_step = trainer.steps_done();
@@ -147,8 +153,8 @@ void run(const TrainOptions& o) {
     record(step_record(s, elapsed()));
     if (!o.json)
       progress.update(s.step, tc.steps,
-                      "loss " + fixed(recent_loss, 4) + "  lr " + sci(s.lr) + "  |g| " + fixed(s.grad_norm, 2) + "  " +
-                          group_thousands(rate) + " tok/s");
+                      "loss " + fixed(recent_loss, 4) + "  lr " + sci(s.lr) + "  |g| " +
+                          fixed(s.grad_norm, 2) + "  " + group_thousands(rate) + " tok/s");
   };
   observer.on_eval = [&](const EvalResult& r) {
     const bool is_best = session->record_evaluation(r);
@@ -192,34 +198,51 @@ void run(const TrainOptions& o) {
 void add_train_command(CLI::App& app) {
   auto o = std::make_shared<TrainOptions>();
   CLI::App* cmd = app.add_subcommand("train", "train a model on a corpus (the built-in one by default)");
-  cmd->add_option("corpus", o->corpus, "a .txt file or a folder of .txt files (default: the built-in corpus)");
-  auto* resume = cmd->add_option("--resume", o->resume, "continue the run saved in this checkpoint (same corpus)");
+  cmd->add_option("corpus", o->corpus,
+                  "a .txt file or a folder of .txt files (default: the built-in corpus)");
+  auto* resume =
+      cmd->add_option("--resume", o->resume, "continue the run saved in this checkpoint (same corpus)");
   auto model_option = [&](CLI::Option* opt) { opt->excludes(resume); };
-  model_option(cmd->add_option("--tokenizer", o->tokenizer.kind, "char, byte, word or bpe")->capture_default_str());
+  model_option(
+      cmd->add_option("--tokenizer", o->tokenizer.kind, "char, byte, word or bpe")->capture_default_str());
   model_option(cmd->add_option("--vocab-size", o->tokenizer.vocab_size,
                                "bpe: vocabulary size (default " + std::to_string(default_vocab_size("bpe")) +
                                    "); word: maximum (default 0 = every word)"));
-  model_option(cmd->add_option("--min-frequency", o->tokenizer.min_frequency, "word: rarer words become <unk>"));
+  model_option(
+      cmd->add_option("--min-frequency", o->tokenizer.min_frequency, "word: rarer words become <unk>"));
   for (CLI::Option* opt : add_model_shape_options(*cmd, o->shape)) model_option(opt);
-  model_option(cmd->add_option("--positional", o->positional, "learned, sinusoidal or none")->capture_default_str());
+  model_option(
+      cmd->add_option(
+             "--positional", o->positional,
+             "learned, sinusoidal, rope (rotary), the lattice tables spiral, clock or prime, or none")
+          ->capture_default_str());
+  model_option(cmd->add_option("--embedding-init", o->embedding_init,
+                               "random (GPT-2) or lattice (Fourier features of each token's prime)")
+                   ->capture_default_str());
   TrainConfig& t = o->train;
   cmd->add_option("--steps", o->steps, "optimizer steps (with --resume: the new total; default 2000)");
   model_option(cmd->add_option("--batch", t.batch_size, "sequences per micro-batch")->capture_default_str());
   model_option(cmd->add_option("--lr", t.lr, "peak learning rate")->capture_default_str());
-  model_option(cmd->add_option("--min-lr", t.min_lr, "learning rate at the end of the cosine decay")->capture_default_str());
+  model_option(cmd->add_option("--min-lr", t.min_lr, "learning rate at the end of the cosine decay")
+                   ->capture_default_str());
   model_option(cmd->add_option("--warmup", t.warmup_steps, "linear warmup steps")->capture_default_str());
   model_option(cmd->add_option("--schedule", t.schedule, "cosine or constant")->capture_default_str());
-  model_option(cmd->add_option("--weight-decay", t.weight_decay, "AdamW decoupled weight decay")->capture_default_str());
+  model_option(cmd->add_option("--weight-decay", t.weight_decay, "AdamW decoupled weight decay")
+                   ->capture_default_str());
   model_option(cmd->add_option("--beta1", t.beta1, "AdamW beta1")->capture_default_str());
   model_option(cmd->add_option("--beta2", t.beta2, "AdamW beta2")->capture_default_str());
   model_option(cmd->add_option("--eps", t.eps, "AdamW epsilon")->capture_default_str());
-  model_option(cmd->add_option("--clip", t.grad_clip, "clip the global gradient norm to this (0 = off)")->capture_default_str());
+  model_option(cmd->add_option("--clip", t.grad_clip, "clip the global gradient norm to this (0 = off)")
+                   ->capture_default_str());
   model_option(cmd->add_flag("--no-clip", o->no_clip, "turn gradient clipping off"));
-  model_option(cmd->add_option("--grad-accum", t.grad_accum, "micro-batches per optimizer step")->capture_default_str());
-  model_option(cmd->add_option("--eval-interval", t.eval_interval, "steps between evaluations (0 = at the end)")
+  model_option(cmd->add_option("--grad-accum", t.grad_accum, "micro-batches per optimizer step")
                    ->capture_default_str());
-  model_option(cmd->add_option("--eval-batches", t.eval_batches, "validation batches per evaluation (0 = all)")
-                   ->capture_default_str());
+  model_option(
+      cmd->add_option("--eval-interval", t.eval_interval, "steps between evaluations (0 = at the end)")
+          ->capture_default_str());
+  model_option(
+      cmd->add_option("--eval-batches", t.eval_batches, "validation batches per evaluation (0 = all)")
+          ->capture_default_str());
   model_option(cmd->add_option("--seed", t.seed, "initialisation and data order")->capture_default_str());
   model_option(cmd->add_option("--val-fraction", t.validation_fraction, "last part of the corpus held out")
                    ->capture_default_str());
@@ -227,7 +250,8 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--metrics", o->metrics, "append every step and evaluation as JSON lines to this file");
   add_threads_option(*cmd, o->threads);
-  cmd->add_flag("--json", o->json, "print JSON lines (start, step, eval, done) on stdout instead of progress");
+  cmd->add_flag("--json", o->json,
+                "print JSON lines (start, step, eval, done) on stdout instead of progress");
   cmd->callback([o] { run(*o); });
 }
 

@@ -10,7 +10,6 @@
 #include "generate/generator.h"
 #include "kernels/threading.h"
 #include "model/gpt.h"
-#include "model/reference_gpt.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "train/trainer.h"
@@ -29,8 +28,8 @@ std::string cpu_model() {
 }
 
 template <typename Fn>
-JobResult time_job(const std::string& name, const std::string& description, int repeats, double tokens, double flops,
-                   const std::function<bool(const std::string&, int, int)>& progress, Fn&& fn) {
+JobResult time_job(const std::string& name, const std::string& description, int repeats, double tokens,
+                   double flops, const std::function<bool(const std::string&, int, int)>& progress, Fn&& fn) {
   JobResult r{name, description, {}, 0, tokens, flops};
   fn();  // warm-up: caches, page faults, thread start-up
   for (int i = 0; i < repeats; ++i) {
@@ -54,7 +53,8 @@ const JobResult* BenchReport::job(const std::string& name) const {
   return nullptr;
 }
 
-BenchReport run_benchmarks(const BenchSettings& s, const std::function<bool(const std::string&, int, int)>& progress) {
+BenchReport run_benchmarks(const BenchSettings& s,
+                           const std::function<bool(const std::string&, int, int)>& progress) {
   s.model.validate();
   require(s.batch >= 1, "batch must be at least 1");
   require(s.repeats >= 1 && s.repeats <= 1000, "repeats must be between 1 and 1000");
@@ -73,10 +73,10 @@ BenchReport run_benchmarks(const BenchSettings& s, const std::function<bool(cons
   for (auto& t : data) t = static_cast<int32_t>(rng.below(V));
   const double seq_flops = forward_flops_per_sequence(c, T);
 
-  report.jobs.push_back(time_job("forward", "full forward pass with loss, batch " + std::to_string(B) + " x " +
-                                                std::to_string(T),
-                                 s.repeats, double(B) * T, B * seq_flops, progress,
-                                 [&] { model.forward(data.data(), data.data() + 1, B, T); }));
+  report.jobs.push_back(time_job(
+      "forward", "full forward pass with loss, batch " + std::to_string(B) + " x " + std::to_string(T),
+      s.repeats, double(B) * T, B * seq_flops, progress,
+      [&] { model.forward(data.data(), data.data() + 1, B, T); }));
 
   // Greedy generation of one block from a one-token prompt through the real generator (sampler and
   // streaming text included). A char tokenizer over V distinct characters decodes every id.
@@ -91,29 +91,30 @@ BenchReport run_benchmarks(const BenchSettings& s, const std::function<bool(cons
   // The i-th forward pass attends to i + 1 positions: the prompt's, then one per new token but the last.
   double gen_flops = 0;
   for (int i = 0; i < g.max_tokens; ++i) gen_flops += forward_flops_per_token(c, i + 1);
-  report.jobs.push_back(time_job("generate", "KV-cache generation, batch 1, " + std::to_string(g.max_tokens) + " tokens",
-                                 s.repeats, g.max_tokens, gen_flops, progress,
-                                 [&] { generate(model, *tokenizer, prompt, g); }));
+  report.jobs.push_back(time_job(
+      "generate", "KV-cache generation, batch 1, " + std::to_string(g.max_tokens) + " tokens", s.repeats,
+      g.max_tokens, gen_flops, progress, [&] { generate(model, *tokenizer, prompt, g); }));
 
   TrainConfig tc;
   tc.batch_size = B;
   tc.steps = 1 << 30;
   tc.eval_batches = 1;
   Trainer trainer(model, tc, data, std::span<const int32_t>(data).first(2 * T + 2));
-  report.jobs.push_back(time_job("train_step",
-                                 "forward + backward + AdamW, batch " + std::to_string(B) + " x " + std::to_string(T),
-                                 s.repeats, double(B) * T, 3 * B * seq_flops, progress, [&] { trainer.step(); }));
+  report.jobs.push_back(time_job(
+      "train_step", "forward + backward + AdamW, batch " + std::to_string(B) + " x " + std::to_string(T),
+      s.repeats, double(B) * T, 3 * B * seq_flops, progress, [&] { trainer.step(); }));
 
   if (s.reference) {
-    ReferenceGpt<float> ref(c);
-    ref.params.assign(model.parameters().begin(), model.parameters().end());
+    ReferenceTransformer<float> ref(c);
+    std::copy(model.parameters().begin(), model.parameters().end(), ref.parameters().begin());
     const std::vector<int32_t> x(data.begin(), data.begin() + T), y(data.begin() + 1, data.begin() + T + 1);
     const int runs = std::max(1, std::min(s.repeats, 3));
-    report.jobs.push_back(time_job("reference", "reference path (float) forward + backward, batch 1 x " + std::to_string(T),
-                                   runs, T, 3 * seq_flops, progress, [&] {
-                                     ref.forward(x, y, 1, T);
-                                     ref.backward();
-                                   }));
+    report.jobs.push_back(
+        time_job("reference", "reference path (float) forward + backward, batch 1 x " + std::to_string(T),
+                 runs, T, 3 * seq_flops, progress, [&] {
+                   ref.forward(x.data(), y.data(), 1, T);
+                   ref.backward();
+                 }));
   }
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);

@@ -1,18 +1,20 @@
 #pragma once
-// Incremental inference with a key/value cache. Several sequences advance together, one position per
-// step (1 sequence for sampling, the beam width for beam search); each position costs one token's
-// worth of compute instead of re-running the whole context.
+// Incremental inference with a key/value cache: the model's decode pass (Transformer::decode) plus the
+// bookkeeping of positions. Several sequences advance together, one position per step (1 sequence for
+// sampling, the beam width for beam search); each position costs one token's worth of compute instead
+// of re-running the whole context.
 //
 // Reads the model's parameters at every step: the caller must not change them while decoding (the
 // workbench decodes from a snapshot copy). Not thread-safe; uses the engine's OpenMP threads inside.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
-namespace cllm {
+#include "model/gpt.h"
 
-class Gpt;
+namespace cllm {
 
 class KvDecoder {
  public:
@@ -39,10 +41,8 @@ class KvDecoder {
 
  private:
   const Gpt& model_;
-  int max_sequences_;
+  Gpt::DecodeState state_;
   int sequences_ = 1, position_ = 0;
-  std::vector<float> k_cache_, v_cache_;  // [L, S, T_max, C]
-  std::vector<float> x_, ln_, qkv_, atty_, proj_, fch_, mlp_, logits_, mean_, rstd_, scores_, reorder_tmp_;
 };
 
 }  // namespace cllm

@@ -7,7 +7,7 @@ namespace cllm {
 std::vector<float> token_embeddings(const Gpt& model) {
   const size_t size =
       static_cast<size_t>(model.config().vocab_size) * static_cast<size_t>(model.config().n_embd);
-  const auto wte = model.parameters().subspan(model.layout().wte(), size);
+  const auto wte = model.parameters().subspan(model.graph().embedding().token_table(), size);
   return {wte.begin(), wte.end()};
 }
 

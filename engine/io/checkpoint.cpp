@@ -12,7 +12,7 @@
 
 #include "io/safetensors.h"
 #include "model/gpt.h"
-#include "model/parameter_layout.h"
+#include "model/transformer_graph.h"
 #include "text/tokenizer.h"
 #include "util/error.h"
 #include "util/rng.h"
@@ -53,7 +53,8 @@ CorpusIdentity identify_corpus(const std::string& name, const std::string& text)
 void save_checkpoint(const std::filesystem::path& path, const ModelConfig& config,
                      std::span<const float> parameters, const Tokenizer& tokenizer,
                      const TrainingState* training) {
-  const ParameterLayout layout(config);
+  const TransformerGraph graph(config);
+  const ParameterTable& layout = graph.parameters();
   require(parameters.size() == layout.total(), "internal: parameter count does not match the model config");
   require(tokenizer.vocab_size() == config.vocab_size,
           "internal: tokenizer and model vocabulary sizes differ");
@@ -129,7 +130,8 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
           where + ": the tokenizer has " + std::to_string(ck.tokenizer->vocab_size()) +
               " tokens but the model " + std::to_string(ck.model_config.vocab_size));
 
-  const ParameterLayout layout(ck.model_config);
+  const TransformerGraph graph(ck.model_config);
+  const ParameterTable& layout = graph.parameters();
   ck.parameters.resize(layout.total());
   for (const auto& t : layout.tensors()) {
     const auto values = file.read_f32(t.name, t.shape);

@@ -2,8 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/parameter_layout.h"
-#include "model/positional_encoding.h"
+#include "layers/embedding.h"
+#include "layers/positional_encoding.h"
+#include "model/transformer_graph.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -14,13 +15,15 @@ constexpr int64_t kMaxParameters = 2'000'000'000;
 constexpr int kMaxDimension = 1 << 20;
 
 void require_range(int value, int lo, int hi, const std::string& what) {
-  require(value >= lo && value <= hi,
-          what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + std::to_string(value));
+  require(value >= lo && value <= hi, what + " must be between " + std::to_string(lo) + " and " +
+                                          std::to_string(hi) + ", got " + std::to_string(value));
 }
 
 }  // namespace
 
-int64_t ModelConfig::parameter_count() const { return static_cast<int64_t>(ParameterLayout(*this).total()); }
+int64_t ModelConfig::parameter_count() const {
+  return static_cast<int64_t>(TransformerGraph(*this).parameters().total());
+}
 
 void ModelConfig::validate() const {
   require_range(vocab_size, 1, kMaxDimension, "vocabulary size");
@@ -28,27 +31,39 @@ void ModelConfig::validate() const {
   require_range(n_layer, 1, 1024, "layer count");
   require_range(n_head, 1, 4096, "head count");
   require_range(n_embd, 1, 65536, "width (channels)");
-  require(n_embd % n_head == 0, "heads " + std::to_string(n_head) + " do not divide width " + std::to_string(n_embd) +
+  require(n_embd % n_head == 0, "heads " + std::to_string(n_head) + " do not divide width " +
+                                    std::to_string(n_embd) +
                                     " (the width must be a multiple of the head count)");
-  make_positional_encoding(positional);  // throws for unknown names
+  const auto kind = layers::positional_kind(positional);  // throws for unknown names
+  require(kind != layers::PositionKind::rotary || head_size() % 2 == 0,
+          "rotary positions (rope) need an even head size; width " + std::to_string(n_embd) + " / " +
+              std::to_string(n_head) + " heads = " + std::to_string(head_size()));
+  layers::check_embedding_init(embedding_init);
   // Per layer 12 C^2 + 13 C, plus embeddings: estimate in double first so huge sizes cannot overflow.
   const double estimate = 12.0 * n_embd * n_embd * n_layer + double(vocab_size + block_size) * n_embd;
-  require(estimate < double(kMaxParameters), "the model would have about " + std::to_string(int64_t(estimate)) +
-                                                 " parameters; the limit is " + std::to_string(kMaxParameters));
+  require(estimate < double(kMaxParameters),
+          "the model would have about " + std::to_string(int64_t(estimate)) + " parameters; the limit is " +
+              std::to_string(kMaxParameters));
 }
 
 nlohmann::json ModelConfig::to_json() const {
-  return {{"vocab_size", vocab_size}, {"block_size", block_size}, {"n_layer", n_layer},
-          {"n_head", n_head},         {"n_embd", n_embd},         {"positional", positional}};
+  return {{"vocab_size", vocab_size},
+          {"block_size", block_size},
+          {"n_layer", n_layer},
+          {"n_head", n_head},
+          {"n_embd", n_embd},
+          {"positional", positional},
+          {"embedding_init", embedding_init}};
 }
 
 ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
   require(j.is_object(), "model config must be a JSON object");
   auto get_int = [&](const char* key) {
-    require(j.contains(key) && j[key].is_number_integer(), std::string("model config field '") + key +
-                                                               "' is missing or not an integer");
+    require(j.contains(key) && j[key].is_number_integer(),
+            std::string("model config field '") + key + "' is missing or not an integer");
     const auto v = j[key].get<int64_t>();
-    require(v >= 0 && v <= kMaxDimension, std::string("model config field '") + key + "' is out of range: " + std::to_string(v));
+    require(v >= 0 && v <= kMaxDimension,
+            std::string("model config field '") + key + "' is out of range: " + std::to_string(v));
     return static_cast<int>(v);
   };
   ModelConfig c;
@@ -60,6 +75,11 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
   require(j.contains("positional") && j["positional"].is_string(),
           "model config field 'positional' is missing or not a string");
   c.positional = j["positional"].get<std::string>();
+  // Absent in checkpoints written before the option existed: they were all initialised at random.
+  if (j.contains("embedding_init")) {
+    require(j["embedding_init"].is_string(), "model config field 'embedding_init' is not a string");
+    c.embedding_init = j["embedding_init"].get<std::string>();
+  }
   c.validate();
   return c;
 }
@@ -76,6 +96,8 @@ ModelConfig model_preset(const std::string& name) {
   return c;
 }
 
-std::vector<std::string> model_preset_names() { return {"tiny", "small"}; }
+std::vector<std::string> model_preset_names() {
+  return {"tiny", "small"};
+}
 
 }  // namespace cllm

@@ -15,10 +15,11 @@ struct ModelConfig {
   int n_layer = 2;
   int n_head = 4;
   int n_embd = 64;                        // channels C; must be divisible by n_head
-  std::string positional = "learned";     // a name from positional_encoding_names()
+  std::string positional = "learned";     // a name from layers::positional_encoding_names()
+  std::string embedding_init = "random";  // a name from layers::embedding_init_names()
 
   int head_size() const { return n_embd / n_head; }
-  // Exact number of scalars in the parameter buffer (see ParameterLayout).
+  // Exact number of scalars in the parameter buffer (see TransformerGraph).
   int64_t parameter_count() const;
   // Throws cllm::Error naming the first impossible field, e.g. "--heads 3 does not divide --width 64".
   void validate() const;

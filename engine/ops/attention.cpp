@@ -10,6 +10,7 @@ namespace cllm::ops {
 
 // One (batch, head) pair per task: three small products on strided views of q|k|v, no copies.
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
+  check_attention_shape("attention_forward", B, T, C, NH);
   const int hs = C / NH;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
@@ -37,8 +38,9 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
   });
 }
 
-void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T, int C,
-                        int NH) {
+void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T,
+                        int C, int NH) {
+  check_attention_shape("attention_backward", B, T, C, NH);
   const int hs = C / NH;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
@@ -68,6 +70,21 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
     kernels::sgemm(false, false, T, hs, T, scale, ds, T, k, C3, 1.0f, dq, C3);  // dq += ds k / sqrt(hs)
     kernels::sgemm(true, false, T, hs, T, scale, ds, T, q, C3, 1.0f, dk, C3);   // dk += ds^T q / sqrt(hs)
   });
+}
+
+// A decoding step is a few rows: one task per (sequence, head), each the reference's own loop.
+void attention_step(float* out, float* scores, const float* q, const float* kc, const float* vc, int NS,
+                    int t, int T_max, int C, int NH) {
+  check_attention_shape("attention_step", NS, T_max, C, NH);
+  CLLM_CHECK_SHAPE("attention_step", t >= 0 && t < T_max);
+  const int hs = C / NH;
+  kernels::parallel_for(static_cast<long>(NS) * NH, static_cast<long>(NS) * NH * (t + 1) * hs * 2,
+                        [&](long sh) {
+                          const long s = sh / NH, h = sh % NH;
+                          const long cache = s * T_max * C + h * hs;
+                          attend_one_ref(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs,
+                                         kc + cache, vc + cache, C, t, hs);
+                        });
 }
 
 }  // namespace cllm::ops

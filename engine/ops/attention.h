@@ -4,41 +4,54 @@
 
 #include <cmath>
 
+#include "ops/shape_check.h"
+
 namespace cllm::ops {
+
+// One query against keys and values 0..t of one head, the unit both the full pass and the cached
+// decoding step are made of: scores[u] = softmax_u<=t(q . k_u / sqrt(hs)) (left in `scores`, which
+// needs t + 1 entries), out[hs] = sum_u scores[u] v_u. Key and value rows are `stride` scalars apart.
+template <typename S>
+void attend_one_ref(S* out, S* scores, const S* q, const S* k, const S* v, long stride, int t, int hs) {
+  using std::exp, std::sqrt;
+  const S scale = S(1) / sqrt(S(hs));
+  S maxval = 0;
+  for (int u = 0; u <= t; ++u) {
+    S dot = 0;
+    for (int i = 0; i < hs; ++i) dot += q[i] * k[u * stride + i];
+    scores[u] = dot * scale;
+    if (u == 0 || scores[u] > maxval) maxval = scores[u];
+  }
+  S sum = 0;
+  for (int u = 0; u <= t; ++u) {
+    scores[u] = exp(scores[u] - maxval);
+    sum += scores[u];
+  }
+  for (int u = 0; u <= t; ++u) scores[u] /= sum;
+  for (int i = 0; i < hs; ++i) out[i] = 0;
+  for (int u = 0; u <= t; ++u)
+    for (int i = 0; i < hs; ++i) out[i] += scores[u] * v[u * stride + i];
+}
+
+inline void check_attention_shape(const char* op, int B, int T, int C, int NH) {
+  CLLM_CHECK_SHAPE(op, B >= 1 && T >= 1 && NH >= 1 && C >= NH && C % NH == 0);
+}
 
 // inp[B,T,3C] = q | k | v  ->  out[B,T,C];  att[B,NH,T,T] saves the softmax (zero above the diagonal).
 // att[b,h,t,s] = softmax_s<=t(q_t . k_s / sqrt(hs)),  out[b,t,h] = sum_s att[b,h,t,s] v_s
 template <typename S>
 void attention_forward_ref(S* out, S* att, const S* inp, int B, int T, int C, int NH) {
-  using std::exp, std::sqrt;
+  check_attention_shape("attention_forward", B, T, C, NH);
   const int hs = C / NH;
   const long C3 = 3L * C;
-  const S scale = S(1) / sqrt(S(hs));
   for (int b = 0; b < B; ++b)
     for (int h = 0; h < NH; ++h)
       for (int t = 0; t < T; ++t) {
-        const S* q = inp + (static_cast<long>(b) * T + t) * C3 + h * hs;
+        const S* seq = inp + static_cast<long>(b) * T * C3 + h * hs;
         S* a = att + ((static_cast<long>(b) * NH + h) * T + t) * T;
-        S maxval = 0;
-        for (int s = 0; s <= t; ++s) {
-          const S* k = inp + (static_cast<long>(b) * T + s) * C3 + C + h * hs;
-          S dot = 0;
-          for (int i = 0; i < hs; ++i) dot += q[i] * k[i];
-          a[s] = dot * scale;
-          if (s == 0 || a[s] > maxval) maxval = a[s];
-        }
-        S sum = 0;
-        for (int s = 0; s <= t; ++s) {
-          a[s] = exp(a[s] - maxval);
-          sum += a[s];
-        }
-        for (int s = 0; s < T; ++s) a[s] = s <= t ? a[s] / sum : S(0);
-        S* o = out + (static_cast<long>(b) * T + t) * C + h * hs;
-        for (int i = 0; i < hs; ++i) o[i] = 0;
-        for (int s = 0; s <= t; ++s) {
-          const S* v = inp + (static_cast<long>(b) * T + s) * C3 + 2 * C + h * hs;
-          for (int i = 0; i < hs; ++i) o[i] += a[s] * v[i];
-        }
+        attend_one_ref(out + (static_cast<long>(b) * T + t) * C + h * hs, a, seq + t * C3, seq + C,
+                       seq + 2 * C, C3, t, hs);
+        for (int s = t + 1; s < T; ++s) a[s] = S(0);
       }
 }
 
@@ -46,6 +59,7 @@ void attention_forward_ref(S* out, S* att, const S* inp, int B, int T, int C, in
 template <typename S>
 void attention_backward_ref(S* dinp, const S* dout, const S* inp, const S* att, int B, int T, int C, int NH) {
   using std::sqrt;
+  check_attention_shape("attention_backward", B, T, C, NH);
   const int hs = C / NH;
   const long C3 = 3L * C;
   const S scale = S(1) / sqrt(S(hs));
@@ -79,8 +93,28 @@ void attention_backward_ref(S* dinp, const S* dout, const S* inp, const S* att, 
       }
 }
 
+// Decoding: one new position t per sequence. q[NS,3C] holds each sequence's new q|k|v row (only q is
+// read); kc, vc[NS,T_max,C] the cached keys and values of positions 0..t (t included) ->
+// out[NS,C]; scores[NS,NH,T_max] is scratch.
+template <typename S>
+void attention_step_ref(S* out, S* scores, const S* q, const S* kc, const S* vc, int NS, int t, int T_max,
+                        int C, int NH) {
+  check_attention_shape("attention_step", NS, T_max, C, NH);
+  CLLM_CHECK_SHAPE("attention_step", t >= 0 && t < T_max);
+  const int hs = C / NH;
+  for (int s = 0; s < NS; ++s)
+    for (int h = 0; h < NH; ++h) {
+      const long cache = static_cast<long>(s) * T_max * C + h * hs;
+      attend_one_ref(out + static_cast<long>(s) * C + h * hs,
+                     scores + (static_cast<long>(s) * NH + h) * T_max, q + s * 3L * C + h * hs, kc + cache,
+                     vc + cache, C, t, hs);
+    }
+}
+
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH);
-void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T, int C,
-                        int NH);
+void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T,
+                        int C, int NH);
+void attention_step(float* out, float* scores, const float* q, const float* kc, const float* vc, int NS,
+                    int t, int T_max, int C, int NH);
 
 }  // namespace cllm::ops

@@ -6,7 +6,9 @@
 
 namespace cllm::ops {
 
-float cross_entropy_forward(float* probs, float* losses, const float* logits, const int32_t* targets, int N, int V) {
+float cross_entropy_forward(float* probs, float* losses, const float* logits, const int32_t* targets, int N,
+                            int V) {
+  CLLM_CHECK_SHAPE("cross_entropy_forward", N >= 1 && V >= 1);
   kernels::parallel_for(N, static_cast<long>(N) * V * 4, [&](long n) {
     Eigen::Map<const Eigen::ArrayXf> z(logits + n * V, V);
     Eigen::Map<Eigen::ArrayXf> p(probs + n * V, V);
@@ -23,6 +25,7 @@ float cross_entropy_forward(float* probs, float* losses, const float* logits, co
 }
 
 void cross_entropy_backward(float* dlogits, const float* probs, const int32_t* targets, int N, int V) {
+  CLLM_CHECK_SHAPE("cross_entropy_backward", N >= 1 && V >= 1);
   const float scale = 1.0f / static_cast<float>(N);
   kernels::parallel_for(N, static_cast<long>(N) * V, [&](long n) {
     const float* p = probs + n * V;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "ops/shape_check.h"
+
 namespace cllm::ops {
 
 // logits[N,V], targets[N] in [0, V)  ->  probs[N,V] = softmax(logits), losses[N] = -log probs[n, target].
@@ -11,6 +13,7 @@ namespace cllm::ops {
 template <typename S>
 S cross_entropy_forward_ref(S* probs, S* losses, const S* logits, const int32_t* targets, int N, int V) {
   using std::exp, std::log;
+  CLLM_CHECK_SHAPE("cross_entropy_forward", N >= 1 && V >= 1);
   S total = 0;
   for (int n = 0; n < N; ++n) {
     const S* z = logits + static_cast<long>(n) * V;
@@ -32,6 +35,7 @@ S cross_entropy_forward_ref(S* probs, S* losses, const S* logits, const int32_t*
 // (it may alias probs).
 template <typename S>
 void cross_entropy_backward_ref(S* dlogits, const S* probs, const int32_t* targets, int N, int V) {
+  CLLM_CHECK_SHAPE("cross_entropy_backward", N >= 1 && V >= 1);
   const S scale = S(1) / S(N);
   for (int n = 0; n < N; ++n)
     for (int v = 0; v < V; ++v) {
@@ -40,7 +44,8 @@ void cross_entropy_backward_ref(S* dlogits, const S* probs, const int32_t* targe
     }
 }
 
-float cross_entropy_forward(float* probs, float* losses, const float* logits, const int32_t* targets, int N, int V);
+float cross_entropy_forward(float* probs, float* losses, const float* logits, const int32_t* targets, int N,
+                            int V);
 void cross_entropy_backward(float* dlogits, const float* probs, const int32_t* targets, int N, int V);
 
 }  // namespace cllm::ops

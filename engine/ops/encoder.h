@@ -3,17 +3,24 @@
 
 #include <cstdint>
 
+#include "ops/shape_check.h"
+
 namespace cllm::ops {
 
 // out[B,T,C] = wte[inp[b,t], :] + wpe[t, :]
-// inp[B,T] token ids in [0, V); wte[V,C] token embeddings; wpe[T_max,C] positional table (T <= T_max),
-// either learned parameters or a fixed encoding.
+// inp[B,T] token ids in [0, V); wte[V,C] token embeddings; wpe[T,C] positional rows (learned parameters
+// or a fixed table), or null when no positional signal is added.
 template <typename S>
 void encoder_forward_ref(S* out, const int32_t* inp, const S* wte, const S* wpe, int B, int T, int C) {
+  CLLM_CHECK_SHAPE("encoder_forward", B >= 1 && T >= 1 && C >= 1);
   for (int b = 0; b < B; ++b)
     for (int t = 0; t < T; ++t) {
       S* o = out + (static_cast<long>(b) * T + t) * C;
       const S* e = wte + static_cast<long>(inp[b * T + t]) * C;
+      if (!wpe) {
+        for (int c = 0; c < C; ++c) o[c] = e[c];
+        continue;
+      }
       const S* p = wpe + static_cast<long>(t) * C;
       for (int c = 0; c < C; ++c) o[c] = e[c] + p[c];
     }
@@ -23,6 +30,7 @@ void encoder_forward_ref(S* out, const int32_t* inp, const S* wte, const S* wpe,
 // when the positional table is fixed).
 template <typename S>
 void encoder_backward_ref(S* dwte, S* dwpe, const S* dout, const int32_t* inp, int B, int T, int C) {
+  CLLM_CHECK_SHAPE("encoder_backward", B >= 1 && T >= 1 && C >= 1);
   for (int b = 0; b < B; ++b)
     for (int t = 0; t < T; ++t) {
       const S* d = dout + (static_cast<long>(b) * T + t) * C;

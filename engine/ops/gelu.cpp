@@ -15,6 +15,7 @@ const float kSqrt2OverPi = static_cast<float>(std::sqrt(2.0 / std::numbers::pi))
 }  // namespace
 
 void gelu_forward(float* out, const float* inp, long N) {
+  CLLM_CHECK_SHAPE("gelu_forward", N >= 1);
   kernels::parallel_chunks(N, 8, [&](long begin, long end) {
     const long len = end - begin;
     ConstArrayMap x(inp + begin, len);
@@ -25,13 +26,14 @@ void gelu_forward(float* out, const float* inp, long N) {
 }
 
 void gelu_backward(float* dinp, const float* inp, const float* dout, long N) {
+  CLLM_CHECK_SHAPE("gelu_backward", N >= 1);
   kernels::parallel_chunks(N, 8, [&](long begin, long end) {
     const long len = end - begin;
     ConstArrayMap x(inp + begin, len), d(dout + begin, len);
     const Eigen::ArrayXf th = (kSqrt2OverPi * (x + static_cast<float>(kGeluCubic) * x.cube())).tanh();
     ArrayMap(dinp + begin, len) +=
-        d * (0.5f * (1.0f + th) +
-             0.5f * x * (1.0f - th.square()) * kSqrt2OverPi * (1.0f + static_cast<float>(3 * kGeluCubic) * x.square()));
+        d * (0.5f * (1.0f + th) + 0.5f * x * (1.0f - th.square()) * kSqrt2OverPi *
+                                      (1.0f + static_cast<float>(3 * kGeluCubic) * x.square()));
   });
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "ops/shape_check.h"
+
 namespace cllm::ops {
 
 constexpr double kGeluCubic = 0.044715;
@@ -12,6 +14,7 @@ constexpr double kGeluCubic = 0.044715;
 template <typename S>
 void gelu_forward_ref(S* out, const S* inp, long N) {
   using std::sqrt, std::tanh;
+  CLLM_CHECK_SHAPE("gelu_forward", N >= 1);
   const S k = sqrt(S(2) / S(std::numbers::pi_v<long double>));
   for (long i = 0; i < N; ++i) {
     const S x = inp[i];
@@ -23,6 +26,7 @@ void gelu_forward_ref(S* out, const S* inp, long N) {
 template <typename S>
 void gelu_backward_ref(S* dinp, const S* inp, const S* dout, long N) {
   using std::sqrt, std::tanh;
+  CLLM_CHECK_SHAPE("gelu_backward", N >= 1);
   const S k = sqrt(S(2) / S(std::numbers::pi_v<long double>));
   for (long i = 0; i < N; ++i) {
     const S x = inp[i];

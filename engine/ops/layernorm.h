@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "ops/shape_check.h"
+
 namespace cllm::ops {
 
 constexpr double kLayerNormEps = 1e-5;
@@ -13,6 +15,7 @@ template <typename S>
 void layernorm_forward_ref(S* out, S* mean, S* rstd, const S* inp, const S* weight, const S* bias, int N,
                            int C) {
   using std::sqrt;
+  CLLM_CHECK_SHAPE("layernorm_forward", N >= 1 && C >= 1);
   for (int n = 0; n < N; ++n) {
     const S* x = inp + static_cast<long>(n) * C;
     S m = 0;
@@ -33,6 +36,7 @@ void layernorm_forward_ref(S* out, S* mean, S* rstd, const S* inp, const S* weig
 template <typename S>
 void layernorm_backward_ref(S* dinp, S* dweight, S* dbias, const S* dout, const S* inp, const S* weight,
                             const S* mean, const S* rstd, int N, int C) {
+  CLLM_CHECK_SHAPE("layernorm_backward", N >= 1 && C >= 1);
   for (int n = 0; n < N; ++n) {
     const S* d = dout + static_cast<long>(n) * C;
     const S* x = inp + static_cast<long>(n) * C;

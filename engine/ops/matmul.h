@@ -1,11 +1,18 @@
 #pragma once
 // Fully connected layer (PyTorch nn.Linear convention: weight is [out, in]).
 
+#include "ops/shape_check.h"
+
 namespace cllm::ops {
 
 // out[N,OC] = inp[N,C] @ weight[OC,C]^T + bias[OC]   (bias may be null)
+inline void check_matmul_shape(const char* op, int N, int C, int OC) {
+  CLLM_CHECK_SHAPE(op, N >= 1 && C >= 1 && OC >= 1);
+}
+
 template <typename S>
 void matmul_forward_ref(S* out, const S* inp, const S* weight, const S* bias, int N, int C, int OC) {
+  check_matmul_shape("matmul_forward", N, C, OC);
   for (int n = 0; n < N; ++n)
     for (int o = 0; o < OC; ++o) {
       S acc = bias ? bias[o] : S(0);
@@ -21,6 +28,7 @@ void matmul_forward_ref(S* out, const S* inp, const S* weight, const S* bias, in
 template <typename S>
 void matmul_backward_ref(S* dinp, S* dweight, S* dbias, const S* dout, const S* inp, const S* weight, int N,
                          int C, int OC) {
+  check_matmul_shape("matmul_backward", N, C, OC);
   for (int n = 0; n < N; ++n)
     for (int o = 0; o < OC; ++o) {
       const S d = dout[static_cast<long>(n) * OC + o];
@@ -36,7 +44,8 @@ void matmul_backward_ref(S* dinp, S* dweight, S* dbias, const S* dout, const S* 
     }
 }
 
-void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC);
+void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                    int OC);
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int N, int C, int OC);
 

@@ -3,13 +3,13 @@
 #include <cmath>
 
 #include "kernels/parallel.h"
-#include "model/parameter_layout.h"
+#include "layers/parameter_table.h"
 
 namespace cllm {
 
-AdamW::AdamW(const ParameterLayout& layout, const AdamWSettings& settings)
-    : settings_(settings), m_(layout.total(), 0.0f), v_(layout.total(), 0.0f), decay_(layout.total(), 0) {
-  for (const auto& t : layout.tensors())
+AdamW::AdamW(const layers::ParameterTable& table, const AdamWSettings& settings)
+    : settings_(settings), m_(table.total(), 0.0f), v_(table.total(), 0.0f), decay_(table.total(), 0) {
+  for (const auto& t : table.tensors())
     if (t.decay) std::fill(decay_.begin() + t.offset, decay_.begin() + t.offset + t.size, 1);
 }
 

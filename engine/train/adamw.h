@@ -1,7 +1,7 @@
 #pragma once
 // AdamW (Loshchilov & Hutter) with PyTorch's update order: decoupled weight decay p *= 1 - lr*wd on the
-// tensors the layout marks for decay, then the bias-corrected Adam step. Holds the first and second
-// moments, one value per parameter, in the model's parameter layout (a checkpoint stores them as is).
+// tensors the parameter table marks for decay, then the bias-corrected Adam step. Holds the first and second
+// moments, one value per parameter, in the model's parameter table order (a checkpoint stores them as is).
 
 #include <cstdint>
 #include <span>
@@ -9,7 +9,9 @@
 
 namespace cllm {
 
-class ParameterLayout;
+namespace layers {
+class ParameterTable;
+}
 
 struct AdamWSettings {
   double beta1 = 0.9, beta2 = 0.99, eps = 1e-8, weight_decay = 0.1;
@@ -17,7 +19,7 @@ struct AdamWSettings {
 
 class AdamW {
  public:
-  AdamW(const ParameterLayout& layout, const AdamWSettings& settings);
+  AdamW(const layers::ParameterTable& table, const AdamWSettings& settings);
 
   // One update with learning rate `lr`; `step` counts updates from 1 (bias correction).
   void update(std::span<float> params, std::span<const float> grads, float lr, int64_t step);

@@ -45,7 +45,7 @@ Trainer::Trainer(Gpt& model, const TrainConfig& config, std::span<const int32_t>
       train_(train_tokens),
       validation_(validation_tokens),
       validation_bytes_per_token_(validation_bytes_per_token),
-      optimizer_(model.layout(), config.adamw()),
+      optimizer_(model.table(), config.adamw()),
       rng_(config.seed) {
   const int T = model.config().block_size;
   eval_batches_ = evaluation_batches(validation_, config_.batch_size, T, config_.eval_batches, "validation");
@@ -69,12 +69,14 @@ StepStats Trainer::step() {
   for (int micro = 0; micro < config_.grad_accum; ++micro) {
     sample_batch(train_, B, T, rng_, batch_, "training");
     const float loss = forward(model_, batch_);
-    require(std::isfinite(loss), "training diverged at step " + std::to_string(steps_done_ + 1) + ": the loss is " +
-                                     format_number(loss) + " (learning rate " + format_number(config_.lr_schedule().at(steps_done_)) +
+    require(std::isfinite(loss), "training diverged at step " + std::to_string(steps_done_ + 1) +
+                                     ": the loss is " + format_number(loss) + " (learning rate " +
+                                     format_number(config_.lr_schedule().at(steps_done_)) +
                                      "); lower the learning rate or turn gradient clipping on");
     model_.backward(1.0f / static_cast<float>(config_.grad_accum));
     loss_sum += loss;
   }
+  if (reduce_gradients_) reduce_gradients_(model_.gradients());
   StepStats s;
   s.grad_norm = gradient_norm(model_.gradients());
   require(std::isfinite(s.grad_norm), "training diverged at step " + std::to_string(steps_done_ + 1) +

@@ -22,23 +22,23 @@ namespace cllm {
 class Gpt;
 
 struct StepStats {
-  int step = 0;             // optimizer steps done, counting this one
-  double loss = 0;          // mean training loss over the step's micro-batches
+  int step = 0;     // optimizer steps done, counting this one
+  double loss = 0;  // mean training loss over the step's micro-batches
   double lr = 0;
-  double grad_norm = 0;     // before clipping
+  double grad_norm = 0;  // before clipping
   bool clipped = false;
-  double seconds = 0;       // wall time of this step
-  int64_t tokens = 0;       // tokens processed by this step
+  double seconds = 0;  // wall time of this step
+  int64_t tokens = 0;  // tokens processed by this step
 };
 
 struct EvalResult {
   int step = 0;
-  double loss = 0;          // mean per-token validation cross-entropy (nats)
-  double perplexity = 0;    // exp(loss)
+  double loss = 0;        // mean per-token validation cross-entropy (nats)
+  double perplexity = 0;  // exp(loss)
   // The same loss in bits per byte of text (see bits_per_byte); comparable across tokenizers, unlike
   // loss. NaN when the trainer was not told how many bytes a validation token stands for.
   double bits_per_byte = std::numeric_limits<double>::quiet_NaN();
-  int64_t tokens = 0;       // tokens evaluated
+  int64_t tokens = 0;  // tokens evaluated
   double seconds = 0;
 };
 
@@ -76,6 +76,12 @@ class Trainer {
   // Extends or shortens the run (the cosine schedule is stretched to the new end).
   void set_total_steps(int steps);
 
+  // The seam between backward and clipping where data-parallel training sums the gradients of all
+  // processes (llm.c's multi_gpu_async_reduce_gradient): called once per step with the accumulated
+  // gradients, before the norm is measured. Unset (one process), nothing happens there.
+  using GradientReducer = std::function<void(std::span<float> gradients)>;
+  void set_gradient_reducer(GradientReducer reducer) { reduce_gradients_ = std::move(reducer); }
+
  private:
   Gpt& model_;
   TrainConfig config_;
@@ -85,6 +91,7 @@ class Trainer {
   Rng rng_;
   Batch batch_;
   std::vector<Batch> eval_batches_;
+  GradientReducer reduce_gradients_;
   int steps_done_ = 0;
 };
 

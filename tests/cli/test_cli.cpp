@@ -175,6 +175,23 @@ TEST_F(CliTest, GenerateIsReproducibleWithASeedAndReportsProbabilities) {
   EXPECT_EQ(nlohmann::json::parse(beam.out)["hypotheses"].size(), 3u);
 }
 
+TEST_F(CliTest, ModelOptionsReachTheCheckpointInfoAndGeneration) {
+  const auto r = cllm(cat({"train", "corpus.txt", "--steps", "5", "--positional", "rope", "--embedding-init",
+                           "lattice", "--out", "options.safetensors"},
+                          kQuick));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("rope positions, lattice embedding init"), std::string::npos) << r.err;
+  const auto info = nlohmann::json::parse(cllm({"info", "options.safetensors", "--json"}).out);
+  EXPECT_EQ(info["model"]["positional"], "rope");
+  EXPECT_EQ(info["model"]["embedding_init"], "lattice");
+  const auto g = cllm({"generate", "-c", "options.safetensors", "--prompt", "The", "-n", "8", "--seed", "1"});
+  EXPECT_EQ(g.exit_code, 0) << g.err;
+  expect_one_line_error(cllm(cat({"train", "corpus.txt", "--positional", "helix"}, kQuick)),
+                        "unknown positional encoding 'helix'");
+  expect_one_line_error(cllm(cat({"train", "corpus.txt", "--embedding-init", "prime"}, kQuick)),
+                        "unknown embedding initialisation 'prime'");
+}
+
 TEST_F(CliTest, EvalReportsLossAndPerplexity) {
   const auto r = cllm({"eval", "corpus.txt", "-c", "model.safetensors", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

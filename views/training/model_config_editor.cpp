@@ -6,8 +6,9 @@
 #include <QLocale>
 #include <QSpinBox>
 
+#include "layers/embedding.h"
+#include "layers/positional_encoding.h"
 #include "model/gpt.h"
-#include "model/positional_encoding.h"
 #include "session/memory_check.h"
 #include "views/validation_message.h"
 
@@ -45,8 +46,15 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   blockSpin_ = spin("blockSpin", 1, 4096);
   positionalCombo_ = new QComboBox;
   positionalCombo_->setObjectName("positionalCombo");
-  for (const auto& name : positional_encoding_names())
+  for (const auto& name : layers::positional_encoding_names())
     positionalCombo_->addItem(QString::fromStdString(name));
+  embeddingInitCombo_ = new QComboBox;
+  embeddingInitCombo_->setObjectName("embeddingInitCombo");
+  embeddingInitCombo_->setToolTip(
+      tr("How token embeddings start: random (GPT-2) or the lattice's Fourier "
+         "features of each token's prime"));
+  for (const auto& name : layers::embedding_init_names())
+    embeddingInitCombo_->addItem(QString::fromStdString(name));
   estimateLabel_ = new QLabel;
   estimateLabel_->setObjectName("modelEstimateLabel");
   estimateLabel_->setWordWrap(true);
@@ -63,6 +71,7 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Width"), widthSpin_);
   form->addRow(tr("Context (block)"), blockSpin_);
   form->addRow(tr("Positions"), positionalCombo_);
+  form->addRow(tr("Embedding init"), embeddingInitCombo_);
   form->addRow(estimateLabel_);
   form->addRow(errorLabel_);
 
@@ -81,6 +90,7 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
       refresh();
     });
   connect(positionalCombo_, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::refresh);
+  connect(embeddingInitCombo_, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::refresh);
 }
 
 ModelConfig ModelConfigEditor::config() const {
@@ -91,6 +101,7 @@ ModelConfig ModelConfigEditor::config() const {
   c.n_embd = widthSpin_->value();
   c.block_size = blockSpin_->value();
   c.positional = positionalCombo_->currentText().toStdString();
+  c.embedding_init = embeddingInitCombo_->currentText().toStdString();
   return c;
 }
 
@@ -102,6 +113,7 @@ void ModelConfigEditor::setConfig(const ModelConfig& c) {
     widthSpin_->setValue(c.n_embd);
     blockSpin_->setValue(c.block_size);
     positionalCombo_->setCurrentText(QString::fromStdString(c.positional));
+    embeddingInitCombo_->setCurrentText(QString::fromStdString(c.embedding_init));
     presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
     for (int i = 0; i + 1 < presetCombo_->count(); ++i)
       if (sameShape(model_preset(presetCombo_->itemData(i).toString().toStdString()), c))
@@ -133,6 +145,7 @@ void ModelConfigEditor::applyPreset() {
   if (presetCombo_->currentIndex() == presetCombo_->count() - 1) return;  // custom keeps the current sizes
   ModelConfig preset = model_preset(presetCombo_->currentData().toString().toStdString());
   preset.positional = positionalCombo_->currentText().toStdString();
+  preset.embedding_init = embeddingInitCombo_->currentText().toStdString();
   preset.vocab_size = vocabularySize_;
   setConfig(preset);
 }

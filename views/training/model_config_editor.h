@@ -39,6 +39,7 @@ class ModelConfigEditor : public QWidget {
   QComboBox* presetCombo_;
   QSpinBox *layersSpin_, *headsSpin_, *widthSpin_, *blockSpin_;
   QComboBox* positionalCombo_;
+  QComboBox* embeddingInitCombo_;
   QLabel* estimateLabel_;
   QLabel* errorLabel_;
 };

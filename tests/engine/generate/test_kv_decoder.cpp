@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "../model_variants.h"
 #include "generate/generator.h"
 #include "model/gpt.h"
 #include "text/tokenizer.h"
@@ -14,10 +15,10 @@
 namespace cllm {
 namespace {
 
-ModelConfig config(const std::string& positional = "learned") {
+ModelConfig config(const std::string& variant = "learned") {
   ModelConfig c;
-  c.vocab_size = 29, c.block_size = 24, c.n_layer = 3, c.n_head = 4, c.n_embd = 32, c.positional = positional;
-  return c;
+  c.vocab_size = 29, c.block_size = 24, c.n_layer = 3, c.n_head = 4, c.n_embd = 32;
+  return test::with_variant(c, variant);
 }
 
 std::unique_ptr<Gpt> random_model(const ModelConfig& c, uint64_t seed) {
@@ -61,7 +62,7 @@ TEST_P(KvCache, LogitsMatchFullRecomputationAtEveryPosition) {
   EXPECT_THROW(decoder.step(std::span(&tokens[0], 1)), Error);
 }
 
-INSTANTIATE_TEST_SUITE_P(Encodings, KvCache, ::testing::Values("learned", "sinusoidal", "none"));
+INSTANTIATE_TEST_SUITE_P(Variants, KvCache, ::testing::ValuesIn(test::model_variant_names()));
 
 TEST(KvCache, GreedyGenerationEqualsRecomputingTheFullContextEachStep) {
   const ModelConfig c = config();

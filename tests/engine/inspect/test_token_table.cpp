@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "../expect_error.h"
 #include "inspect/embedding_matrix.h"
 #include "model/gpt.h"
-#include "../expect_error.h"
 #include "text/char_tokenizer.h"
 #include "util/rng.h"
 
@@ -48,7 +48,7 @@ TEST(EmbeddingMatrix, IsTheWteSliceOfTheParameters) {
   model.initialize(rng);
   const std::vector<float> e = token_embeddings(model);
   ASSERT_EQ(e.size(), 66u);
-  for (const ParameterTensor& t : model.layout().tensors())
+  for (const ParameterTensor& t : model.table().tensors())
     if (t.name == "transformer.wte.weight") {
       EXPECT_EQ(t.shape, (std::vector<int64_t>{11, 6}));
       for (size_t i = 0; i < e.size(); ++i) ASSERT_EQ(e[i], model.parameters()[t.offset + i]);

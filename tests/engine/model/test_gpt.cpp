@@ -4,20 +4,20 @@
 
 #include <cmath>
 
-#include "../ops/op_test_util.h"
 #include <nlohmann/json.hpp>
+#include "../model_variants.h"
+#include "../ops/op_test_util.h"
 
-#include "model/reference_gpt.h"
 #include "util/error.h"
 #include "util/rng.h"
 
 namespace cllm::test {
 namespace {
 
-ModelConfig tiny_config(const std::string& positional = "learned") {
+ModelConfig tiny_config(const std::string& variant = "learned") {
   ModelConfig c;
-  c.vocab_size = 7, c.block_size = 6, c.n_layer = 2, c.n_head = 2, c.n_embd = 8, c.positional = positional;
-  return c;
+  c.vocab_size = 7, c.block_size = 6, c.n_layer = 2, c.n_head = 2, c.n_embd = 8;
+  return with_variant(c, variant);
 }
 
 std::vector<int32_t> random_tokens(size_t n, int vocab, Rng& rng) {
@@ -27,13 +27,13 @@ std::vector<int32_t> random_tokens(size_t n, int vocab, Rng& rng) {
 }
 
 // Random but non-degenerate parameters (gains near 1, biases non-zero) so every path carries gradient.
-std::vector<double> random_parameters(const ParameterLayout& layout, Rng& rng) {
-  std::vector<double> p(layout.total());
-  for (const auto& t : layout.tensors())
+void randomize_parameters(ReferenceTransformer<double>& model, Rng& rng) {
+  std::span<double> p = model.parameters();
+  for (const auto& t : model.table().tensors())
     for (size_t i = 0; i < t.size; ++i)
-      p[t.offset + i] = t.name.find("ln_") != std::string::npos && t.name.ends_with("weight") ? 1.0 + 0.1 * rng.normal()
-                                                                                              : 0.3 * rng.normal();
-  return p;
+      p[t.offset + i] = t.name.find("ln_") != std::string::npos && t.name.ends_with("weight")
+                            ? 1.0 + 0.1 * rng.normal()
+                            : 0.3 * rng.normal();
 }
 
 class WholeModelGradient : public ::testing::TestWithParam<std::string> {};
@@ -42,56 +42,66 @@ TEST_P(WholeModelGradient, ReferenceMatchesFiniteDifferencesForEveryParameter) {
   const ModelConfig c = tiny_config(GetParam());
   const int B = 2, T = 5;
   Rng rng(61);
-  ReferenceGpt<double> model(c);
-  model.params = random_parameters(model.layout(), rng);
-  const auto inputs = random_tokens(B * T, c.vocab_size, rng), targets = random_tokens(B * T, c.vocab_size, rng);
-  model.forward(inputs, targets, B, T);
+  ReferenceTransformer<double> model(c);
+  randomize_parameters(model, rng);
+  const auto inputs = random_tokens(B * T, c.vocab_size, rng),
+             targets = random_tokens(B * T, c.vocab_size, rng);
+  model.forward(inputs.data(), targets.data(), B, T);
   model.backward();
-  const std::vector<double> analytic = model.grads;
-  auto loss = [&] { return model.forward(inputs, targets, B, T); };
-  for (const auto& t : model.layout().tensors()) {
-    std::vector<double> slice(model.params.begin() + t.offset, model.params.begin() + t.offset + t.size);
+  const std::vector<double> analytic(model.gradients().begin(), model.gradients().end());
+  auto loss = [&] { return model.forward(inputs.data(), targets.data(), B, T); };
+  const auto params = model.parameters();
+  for (const auto& t : model.table().tensors()) {
+    std::vector<double> slice(params.begin() + t.offset, params.begin() + t.offset + t.size);
     const std::vector<double> grad(analytic.begin() + t.offset, analytic.begin() + t.offset + t.size);
     // Perturb through the slice by writing it back around each loss evaluation.
     auto sliced_loss = [&] {
-      std::copy(slice.begin(), slice.end(), model.params.begin() + t.offset);
+      std::copy(slice.begin(), slice.end(), params.begin() + t.offset);
       return loss();
     };
     expect_gradient_matches(t.name, slice, grad, sliced_loss, 60);
-    std::copy(slice.begin(), slice.end(), model.params.begin() + t.offset);
+    std::copy(slice.begin(), slice.end(), params.begin() + t.offset);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Encodings, WholeModelGradient, ::testing::Values("learned", "sinusoidal", "none"));
+INSTANTIATE_TEST_SUITE_P(Variants, WholeModelGradient, ::testing::ValuesIn(model_variant_names()));
 
-TEST(Gpt, FastMatchesReferenceLogitsLossAndEveryGradientTensor) {
+class FastPath : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FastPath, MatchesReferenceLogitsLossAndEveryGradientTensor) {
   ModelConfig c;
   c.vocab_size = 65, c.block_size = 32, c.n_layer = 2, c.n_head = 4, c.n_embd = 64;
+  c = with_variant(c, GetParam());
   const int B = 4, T = 32;
   Rng rng(62);
   Gpt fast(c);
   fast.initialize(rng);
   // Larger than init-scale weights so the comparison is not dominated by near-zero values.
   for (auto& p : fast.parameters()) p *= 5.0f;
-  ReferenceGpt<double> ref(c);
-  ref.params.assign(fast.parameters().begin(), fast.parameters().end());
-  const auto inputs = random_tokens(B * T, c.vocab_size, rng), targets = random_tokens(B * T, c.vocab_size, rng);
+  ReferenceTransformer<double> ref(c);
+  std::copy(fast.parameters().begin(), fast.parameters().end(), ref.parameters().begin());
+  const auto inputs = random_tokens(B * T, c.vocab_size, rng),
+             targets = random_tokens(B * T, c.vocab_size, rng);
 
   const float fast_loss = fast.forward(inputs.data(), targets.data(), B, T);
   fast.zero_gradients();
   fast.backward();
-  const double ref_loss = ref.forward(inputs, targets, B, T);
+  const double ref_loss = ref.forward(inputs.data(), targets.data(), B, T);
   ref.backward();
 
   EXPECT_NEAR(fast_loss, ref_loss, 1e-5 * ref_loss);
-  expect_close("logits", {fast.logits().begin(), fast.logits().end()}, ref.logits);
-  expect_close("token losses", {fast.token_losses().begin(), fast.token_losses().end()}, ref.losses);
-  for (const auto& t : fast.layout().tensors()) {
+  expect_close("logits", {fast.logits().begin(), fast.logits().end()},
+               {ref.logits().begin(), ref.logits().end()});
+  expect_close("token losses", {fast.token_losses().begin(), fast.token_losses().end()},
+               {ref.token_losses().begin(), ref.token_losses().end()});
+  for (const auto& t : fast.table().tensors()) {
     std::vector<float> g(fast.gradients().begin() + t.offset, fast.gradients().begin() + t.offset + t.size);
-    std::vector<double> r(ref.grads.begin() + t.offset, ref.grads.begin() + t.offset + t.size);
+    std::vector<double> r(ref.gradients().begin() + t.offset, ref.gradients().begin() + t.offset + t.size);
     expect_close(t.name, g, r, 1e-4);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Variants, FastPath, ::testing::ValuesIn(model_variant_names()));
 
 TEST(Gpt, BackwardAccumulatesAndScales) {
   const ModelConfig c = tiny_config();
@@ -106,7 +116,8 @@ TEST(Gpt, BackwardAccumulatesAndScales) {
   model.zero_gradients();
   model.backward(0.5f);
   model.backward(0.5f);
-  for (size_t i = 0; i < once.size(); ++i) ASSERT_NEAR(model.gradients()[i], once[i], 1e-6f + 1e-5f * std::abs(once[i]));
+  for (size_t i = 0; i < once.size(); ++i)
+    ASSERT_NEAR(model.gradients()[i], once[i], 1e-6f + 1e-5f * std::abs(once[i]));
 }
 
 TEST(Gpt, OutputsAtEarlierPositionsIgnoreLaterTokens) {
@@ -210,15 +221,49 @@ TEST(Gpt, TenMillionParameterModelRuns) {
 }
 
 TEST(Gpt, TrainingMemoryEstimateMatchesWhatTheModelAllocates) {
-  for (auto [B, T] : {std::pair{1, 1}, {3, 5}, {2, 6}}) {
-    const ModelConfig c = tiny_config();
-    Rng rng(3);
-    Gpt model(c);
-    EXPECT_EQ(model.activation_bytes(), 0u);
-    const auto x = random_tokens(size_t(B) * T, c.vocab_size, rng);
-    model.forward(x.data(), x.data(), B, T);
-    const size_t state = 4 * c.parameter_count() * sizeof(float);
-    EXPECT_EQ(Gpt::training_memory_bytes(c, B, T), model.activation_bytes() + state) << B << "x" << T;
+  for (const std::string& variant : model_variant_names())
+    for (auto [B, T] : {std::pair{1, 1}, {3, 5}, {2, 6}}) {
+      const ModelConfig c = tiny_config(variant);
+      Rng rng(3);
+      Gpt model(c);
+      EXPECT_EQ(model.activation_bytes(), 0u);
+      const auto x = random_tokens(size_t(B) * T, c.vocab_size, rng);
+      model.forward(x.data(), x.data(), B, T);
+      const size_t state = 4 * c.parameter_count() * sizeof(float);
+      EXPECT_EQ(Gpt::training_memory_bytes(c, B, T), model.activation_bytes() + state)
+          << variant << " " << B << "x" << T;
+    }
+}
+
+TEST(Gpt, LatticeInitialisationSetsTheEmbeddingAndDrawsTheSameRest) {
+  const ModelConfig random = tiny_config(), lattice = tiny_config("lattice_init");
+  Gpt a(random), b(lattice);
+  Rng r1(5), r2(5);
+  a.initialize(r1);
+  b.initialize(r2);
+  const auto& wte = b.table().find("transformer.wte.weight");
+  const auto rows = layers::lattice_embedding(lattice.vocab_size, lattice.n_embd);
+  for (size_t i = 0; i < wte.size; ++i)
+    ASSERT_EQ(b.parameters()[wte.offset + i], static_cast<float>(rows[i])) << i;
+  // The embedding draws nothing: started where the random embedding's draws end, every later tensor
+  // equals the random-init model's.
+  Rng skipped(5);
+  for (size_t i = 0; i < wte.size; ++i) skipped.normal();
+  Gpt c(lattice);
+  c.initialize(skipped);
+  ASSERT_EQ(wte.offset, 0u);
+  for (size_t i = wte.size; i < a.parameters().size(); ++i)
+    ASSERT_EQ(c.parameters()[i], a.parameters()[i]) << i;
+}
+
+TEST(Gpt, RopeNeedsAnEvenHeadSize) {
+  ModelConfig c = tiny_config("rope");
+  c.n_embd = 6, c.n_head = 2;  // head size 3
+  try {
+    c.validate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("even head size"), std::string::npos) << e.what();
   }
 }
 
@@ -229,7 +274,7 @@ TEST(Gpt, BadInputsAreClearErrors) {
   EXPECT_THROW(model.forward(x.data(), nullptr, 1, 4), Error);  // id 7 outside vocab 7
   x[3] = 1;
   EXPECT_THROW(model.forward(x.data(), nullptr, 1, 7), Error);  // longer than block size 6
-  EXPECT_THROW(model.backward(), Error);                          // no forward with targets yet
+  EXPECT_THROW(model.backward(), Error);                        // no forward with targets yet
 }
 
 }  // namespace

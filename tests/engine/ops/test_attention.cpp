@@ -1,6 +1,7 @@
 #include "ops/attention.h"
 
 #include "op_test_util.h"
+#include "util/error.h"
 
 namespace cllm::test {
 namespace {
@@ -49,7 +50,8 @@ TEST(Attention, IsCausalAndRowsSumToOne) {
 TEST(Attention, FastMatchesReference) {
   const int B = 12, T = 64, C = 128, NH = 4;
   Rng rng(33);
-  auto inp = random_vector(static_cast<size_t>(B) * T * 3 * C, rng), dout = random_vector(static_cast<size_t>(B) * T * C, rng);
+  auto inp = random_vector(static_cast<size_t>(B) * T * 3 * C, rng),
+       dout = random_vector(static_cast<size_t>(B) * T * C, rng);
   std::vector<double> out(static_cast<size_t>(B) * T * C), att(static_cast<size_t>(B) * NH * T * T),
       dinp(static_cast<size_t>(B) * T * 3 * C);
   ops::attention_forward_ref(out.data(), att.data(), inp.data(), B, T, C, NH);
@@ -61,6 +63,47 @@ TEST(Attention, FastMatchesReference) {
   expect_close("out", fo, out);
   expect_close("att", fa, att);
   expect_close("dqkv", fdi, dinp);
+}
+
+// A decoding step over a cache filled with a sequence's keys and values gives, at every position, the
+// row the full causal pass gives: both are made of attend_one_ref, and the fast step must agree too.
+TEST(Attention, DecodingStepEqualsTheFullPassRowByRow) {
+  const int NS = 3, T = 7, C = 12, NH = 3, T_max = 9;
+  Rng rng(34);
+  const auto inp = random_vector(static_cast<size_t>(NS) * T * 3 * C, rng);
+  std::vector<double> full(static_cast<size_t>(NS) * T * C), att(static_cast<size_t>(NS) * NH * T * T);
+  ops::attention_forward_ref(full.data(), att.data(), inp.data(), NS, T, C, NH);
+  std::vector<double> kc(static_cast<size_t>(NS) * T_max * C), vc(kc.size());
+  for (int s = 0; s < NS; ++s)
+    for (int t = 0; t < T; ++t)
+      for (int c = 0; c < C; ++c) {
+        kc[(s * T_max + t) * C + c] = inp[(s * T + t) * 3 * C + C + c];
+        vc[(s * T_max + t) * C + c] = inp[(s * T + t) * 3 * C + 2 * C + c];
+      }
+  for (int t = 0; t < T; ++t) {
+    std::vector<double> q(static_cast<size_t>(NS) * 3 * C), out(static_cast<size_t>(NS) * C),
+        scores(static_cast<size_t>(NS) * NH * T_max);
+    for (int s = 0; s < NS; ++s) std::copy_n(inp.begin() + (s * T + t) * 3 * C, 3 * C, q.begin() + s * 3 * C);
+    ops::attention_step_ref(out.data(), scores.data(), q.data(), kc.data(), vc.data(), NS, t, T_max, C, NH);
+    std::vector<double> expected(static_cast<size_t>(NS) * C);
+    for (int s = 0; s < NS; ++s) std::copy_n(full.begin() + (s * T + t) * C, C, expected.begin() + s * C);
+    for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 1e-12) << "position " << t;
+    auto fq = to_float(q), fk = to_float(kc), fv = to_float(vc);
+    std::vector<float> fo(out.size()), fs(scores.size());
+    ops::attention_step(fo.data(), fs.data(), fq.data(), fk.data(), fv.data(), NS, t, T_max, C, NH);
+    expect_close("step", fo, out, 1e-5);
+  }
+}
+
+TEST(Attention, ShapeChecksNameTheOp) {
+  std::vector<float> x(3 * 8 * 4), out(8 * 4), att(64);
+  try {
+    ops::attention_forward(out.data(), att.data(), x.data(), 1, 4, 8, 3);  // 3 heads do not divide 8 channels
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("attention_forward: shape check failed"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -9,7 +9,6 @@
 #include "data/corpus.h"
 #include "io/checkpoint.h"
 #include "io/safetensors.h"
-#include "model/parameter_layout.h"
 #include "session/training_session.h"
 #include "util/error.h"
 
@@ -60,10 +59,13 @@ class CorruptCheckpoint : public ::testing::Test {
     const SafetensorsFile f = SafetensorsFile::open(good_);
     Metadata meta = f.metadata();
     meta.erase(kDataChecksumKey);
-    if (value.empty()) meta.erase(key);
-    else meta[key] = value;
+    if (value.empty())
+      meta.erase(key);
+    else
+      meta[key] = value;
     std::vector<TensorToWrite> tensors;
-    for (const auto& t : f.tensors()) tensors.push_back({t.name, t.dtype, t.shape, f.data(t.name, t.dtype, t.shape).data()});
+    for (const auto& t : f.tensors())
+      tensors.push_back({t.name, t.dtype, t.shape, f.data(t.name, t.dtype, t.shape).data()});
     const fs::path p = dir_ / ("meta-" + key + ".safetensors");
     write_safetensors(p, tensors, meta);
     return p;
@@ -74,7 +76,9 @@ class CorruptCheckpoint : public ::testing::Test {
   std::unique_ptr<TrainingSession> session_;
 };
 
-TEST_F(CorruptCheckpoint, GoodFileLoads) { EXPECT_EQ(load_error(good_), ""); }
+TEST_F(CorruptCheckpoint, GoodFileLoads) {
+  EXPECT_EQ(load_error(good_), "");
+}
 
 TEST_F(CorruptCheckpoint, MissingFile) {
   EXPECT_NE(load_error(dir_ / "nope.safetensors").find("nope.safetensors"), std::string::npos);
@@ -120,7 +124,8 @@ TEST_F(CorruptCheckpoint, BadMetadata) {
   auto tok = session_->tokenizer().to_json();
   tok["kind"] = "morse";
   EXPECT_NE(load_error(with_metadata("tokenizer", tok.dump())).find("tokenizer"), std::string::npos);
-  EXPECT_NE(load_error(with_metadata("training_state", "{\"steps_done\": -4}")).find("steps_done"), std::string::npos);
+  EXPECT_NE(load_error(with_metadata("training_state", "{\"steps_done\": -4}")).find("steps_done"),
+            std::string::npos);
 }
 
 TEST_F(CorruptCheckpoint, NonFiniteWeightsAreRejected) {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/model_config.h"
-#include "model/parameter_layout.h"
+#include "model/transformer_graph.h"
 #include "train/adamw.h"
 #include "train/gradient_norm.h"
 #include "train/lr_schedule.h"
@@ -33,7 +33,8 @@ TEST(LrSchedule, WarmupThenCosineToMinimum) {
 TEST(AdamW, MatchesTheTextbookUpdateInDoubleAndDecaysOnlyMatrices) {
   ModelConfig c;
   c.vocab_size = 5, c.block_size = 4, c.n_layer = 1, c.n_head = 1, c.n_embd = 4;
-  const ParameterLayout layout(c);
+  const TransformerGraph graph(c);
+  const ParameterTable& layout = graph.parameters();
   const AdamWSettings st{0.9, 0.99, 1e-8, 0.1};
   AdamW opt(layout, st);
   Rng rng(1);

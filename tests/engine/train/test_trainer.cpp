@@ -22,7 +22,8 @@ ModelConfig small_model() {
 std::vector<int32_t> patterned_tokens(size_t n, uint64_t seed) {
   Rng rng(seed);
   std::vector<int32_t> t(n);
-  for (size_t i = 0; i < n; ++i) t[i] = rng.uniform() < 0.05 ? static_cast<int32_t>(rng.below(11)) : int32_t((i * 3) % 11);
+  for (size_t i = 0; i < n; ++i)
+    t[i] = rng.uniform() < 0.05 ? static_cast<int32_t>(rng.below(11)) : int32_t((i * 3) % 11);
   return t;
 }
 
@@ -79,7 +80,7 @@ TEST(Trainer, DivergenceIsAClearErrorAndKeepsTheWeights) {
   Trainer trainer(model, quick_config(10), train, val);
   trainer.step();
   // A poisoned weight makes the loss NaN, as an exploding run would.
-  model.parameters()[model.layout().blocks()[0].fc_w] = NAN;
+  model.parameters()[model.table().find("transformer.h.0.mlp.c_fc.weight").offset] = NAN;
   const std::vector<float> before(model.parameters().begin(), model.parameters().end());
   try {
     trainer.step();
@@ -102,6 +103,31 @@ TEST(Trainer, EvaluationReportsBitsPerByteWhenTheBytesAreKnown) {
   EXPECT_DOUBLE_EQ(r.bits_per_byte, r.loss / std::log(2.0) / 2.5);
   EXPECT_EQ(bits_per_byte(1.0, 1.0), 1.0 / std::log(2.0));
   EXPECT_TRUE(std::isnan(bits_per_byte(1.0, 0.0)));
+}
+
+// The gradient-reduce seam sees the accumulated gradients once per step, before they are measured and
+// clipped: a stand-in for a sum over two identical processes doubles the norm the step reports.
+TEST(Trainer, GradientReducerRunsOncePerStepBeforeTheNormIsMeasured) {
+  const auto train = patterned_tokens(5000, 18), val = patterned_tokens(1000, 19);
+  auto run = [&](bool reduce) {
+    Gpt model(small_model());
+    Rng init(20);
+    model.initialize(init);
+    TrainConfig c = quick_config(1);
+    c.grad_accum = 3;
+    Trainer trainer(model, c, train, val);
+    int calls = 0;
+    if (reduce)
+      trainer.set_gradient_reducer([&](std::span<float> g) {
+        ++calls;
+        EXPECT_EQ(g.data(), model.gradients().data());
+        for (float& x : g) x *= 2.0f;
+      });
+    const StepStats s = trainer.step();
+    EXPECT_EQ(calls, reduce ? 1 : 0);
+    return s.grad_norm;
+  };
+  EXPECT_NEAR(run(true), 2.0 * run(false), 1e-5 * run(false));
 }
 
 TEST(Trainer, TooShortSplitsAreClearErrors) {

@@ -13,6 +13,7 @@
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include "layers/positional_encoding.h"
 #include "model/gpt.h"
 #include "session/memory_check.h"
 #include "views/training/corpus_selector.h"
@@ -86,6 +87,27 @@ class TestTrainingPanel : public QObject {
     editor.findChild<QSpinBox*>("headsSpin")->setValue(4);
     QVERIFY(editor.validationError().isEmpty());
     QVERIFY(error->isHidden());
+  }
+
+  // Every positional encoding and embedding initialisation of the engine is offered, reaches the config
+  // and round-trips through setConfig; an impossible combination shows the engine's reason.
+  void modelOptionsReachTheConfig() {
+    ModelConfigEditor editor;
+    auto* positional = editor.findChild<QComboBox*>("positionalCombo");
+    auto* init = editor.findChild<QComboBox*>("embeddingInitCombo");
+    QCOMPARE(positional->count(), int(layers::positional_encoding_names().size()));
+    QCOMPARE(init->count(), 2);
+    positional->setCurrentText("rope");
+    init->setCurrentText("lattice");
+    ModelConfig c = editor.config();
+    QCOMPARE(QString::fromStdString(c.positional), QString("rope"));
+    QCOMPARE(QString::fromStdString(c.embedding_init), QString("lattice"));
+    ModelConfigEditor other;
+    other.setConfig(c);
+    QCOMPARE(QString::fromStdString(other.config().embedding_init), QString("lattice"));
+    QCOMPARE(QString::fromStdString(other.config().positional), QString("rope"));
+    editor.findChild<QSpinBox*>("widthSpin")->setValue(12);  // 4 heads of 3 channels: rope needs even heads
+    QVERIFY2(editor.validationError().contains("even head size"), qPrintable(editor.validationError()));
   }
 
   void trainConfigRoundTripsAndValidates() {

@@ -1,0 +1,60 @@
+#pragma once
+// Keys and values of the positions decoded so far, per layer and sequence: what lets a decoding step
+// cost one position's work instead of re-running the whole context.
+
+#include <algorithm>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace cllm::layers {
+
+// One layer's cache: keys and values [max_sequences, max_positions, C].
+template <typename S>
+struct KvLayer {
+  S* k = nullptr;
+  S* v = nullptr;
+  int max_positions = 0;
+};
+
+template <typename S>
+class KvCache {
+ public:
+  KvCache(int layers, int max_sequences, int max_positions, int channels)
+      : layers_(layers),
+        sequences_(max_sequences),
+        positions_(max_positions),
+        channels_(channels),
+        k_(size(), S(0)),
+        v_(size(), S(0)) {}
+
+  KvLayer<S> layer(int l) {
+    const size_t offset = static_cast<size_t>(l) * sequences_ * positions_ * channels_;
+    return {k_.data() + offset, v_.data() + offset, positions_};
+  }
+
+  // Sequence s continues from what sequence parents[s] had cached in its first `used` positions
+  // (beam search); parents index the `current` sequences before the call.
+  void reorder(std::span<const int> parents, int current, int used) {
+    const size_t row = static_cast<size_t>(positions_) * channels_;
+    scratch_.resize(static_cast<size_t>(current) * row);
+    for (auto* cache : {&k_, &v_})
+      for (int l = 0; l < layers_; ++l) {
+        S* base = cache->data() + static_cast<size_t>(l) * sequences_ * row;
+        for (int s = 0; s < current; ++s) copy(scratch_.data() + s * row, base + s * row, used);
+        for (size_t s = 0; s < parents.size(); ++s)
+          copy(base + s * row, scratch_.data() + parents[s] * row, used);
+      }
+  }
+
+ private:
+  size_t size() const { return static_cast<size_t>(layers_) * sequences_ * positions_ * channels_; }
+  void copy(S* to, const S* from, int used) const {
+    std::copy(from, from + static_cast<size_t>(used) * channels_, to);
+  }
+
+  int layers_, sequences_, positions_, channels_;
+  std::vector<S> k_, v_, scratch_;
+};
+
+}  // namespace cllm::layers

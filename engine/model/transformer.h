@@ -1,0 +1,305 @@
+#pragma once
+// The decoder-only transformer: one graph of layers (TransformerGraph) run by one implementation of
+// ops (ops/op_set.h). Transformer<FastOps> is the float32 model that trains and generates (Gpt);
+// Transformer<ReferenceOps<S>> is the same model on the plain-loop reference ops in any scalar (float,
+// double, Boost's 50-digit float): the oracle of the tests and the base of the precision lab. Training
+// forward/backward and KV-cache decoding are two uses of the same layers.
+//
+// Owns one parameter buffer and one gradient buffer (laid out by the graph's parameter table), the
+// constants, and the activations of the last forward pass, which backward() consumes: one buffer
+// sliced by one activation table. Not thread-safe: one thread drives a model; the fast ops inside use
+// the engine's OpenMP threads. Batch size and length may change between calls.
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "layers/activation_table.h"
+#include "layers/kv_cache.h"
+#include "model/transformer_graph.h"
+#include "ops/op_set.h"
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace cllm {
+
+// Throws cllm::Error unless every id is in [0, vocab_size); `what` names the ids in the message.
+void check_token_ids(const int32_t* ids, long n, int vocab_size, const char* what);
+
+template <typename Ops>
+class Transformer {
+ public:
+  using S = typename Ops::Scalar;
+
+  // Validates the config (throws cllm::Error). Parameters start at zero: call initialize() or load them.
+  explicit Transformer(const ModelConfig& config)
+      : config_(validated(config)),
+        graph_(config_),
+        params_(table().total(), S(0)),
+        grads_(table().total(), S(0)) {
+    constants_.resize(table().constant_total());
+    for (const auto& k : table().constants())
+      std::copy(k.values.begin(), k.values.end(), constants_.begin() + k.offset);
+  }
+  Transformer(const Transformer&) = delete;
+  Transformer& operator=(const Transformer&) = delete;
+
+  const ModelConfig& config() const { return config_; }
+  const TransformerGraph& graph() const { return graph_; }
+  const ParameterTable& table() const { return graph_.parameters(); }
+  std::span<S> parameters() { return params_; }
+  std::span<const S> parameters() const { return params_; }
+  std::span<S> gradients() { return grads_; }
+  std::span<const S> gradients() const { return grads_; }
+
+  // Each tensor as its table says, in table order (deterministic): GPT-2's N(0, 0.02²) for matrices
+  // and embeddings (the projections into the residual stream N(0, 0.02²/2L)), biases 0, LayerNorm
+  // gains 1; a lattice-initialised embedding draws nothing.
+  void initialize(Rng& rng) {
+    for (const auto& t : table().tensors()) {
+      S* p = params_.data() + t.offset;
+      switch (t.init) {
+        case layers::Init::zeros:
+          std::fill(p, p + t.size, S(0));
+          break;
+        case layers::Init::ones:
+          std::fill(p, p + t.size, S(1));
+          break;
+        case layers::Init::normal: {
+          // In float as the float32 model has always drawn, so a seed gives the same model in any scalar.
+          const float std = static_cast<float>(t.init_std);
+          for (size_t i = 0; i < t.size; ++i) p[i] = S(static_cast<float>(rng.normal()) * std);
+          break;
+        }
+        case layers::Init::lattice_embedding: {
+          const auto rows = layers::lattice_embedding(config_.vocab_size, config_.n_embd);
+          std::copy(rows.begin(), rows.end(), p);
+          break;
+        }
+      }
+    }
+  }
+
+  // inputs[B,T], targets[B,T] (may be null), 1 <= T <= block_size, ids in [0, vocab_size).
+  // Returns the mean cross-entropy loss, or NaN without targets. Throws cllm::Error on bad ids or sizes.
+  S forward(const int32_t* inputs, const int32_t* targets, int B, int T) {
+    require(B >= 1, "batch size must be at least 1, got " + std::to_string(B));
+    require(T >= 1 && T <= config_.block_size, "sequence length " + std::to_string(T) +
+                                                   " is outside [1, block size " +
+                                                   std::to_string(config_.block_size) + "]");
+    const long N = static_cast<long>(B) * T;
+    check_token_ids(inputs, N, config_.vocab_size, "input token");
+    if (targets) check_token_ids(targets, N, config_.vocab_size, "target token");
+    reserve(B, T);
+    have_targets_ = targets != nullptr;
+    inputs_.assign(inputs, inputs + N);
+    if (targets) targets_.assign(targets, targets + N);
+
+    const layers::Weights<S> w = weights();
+    const layers::Pass pass{B, T, 0};
+    graph_.embedding().template forward<Ops>(w, a_.encoded, inputs, pass);
+    const S* x = a_.encoded;
+    for (size_t l = 0; l < graph_.blocks().size(); ++l) {
+      graph_.blocks()[l].template forward<Ops>(w, a_.blocks[l], x, pass, nullptr);
+      x = a_.blocks[l].out;
+    }
+    graph_.final_norm().template forward<Ops>(w, a_.lnf, x, N);
+    graph_.embedding().template head_forward<Ops>(w, a_.logits, a_.lnf.out, N);
+    if (!targets) return std::numeric_limits<S>::quiet_NaN();
+    return Ops::cross_entropy_forward(a_.probs, a_.losses, a_.logits, targets_.data(), static_cast<int>(N),
+                                      config_.vocab_size);
+  }
+
+  // Gradient of loss_scale * (mean loss of the last forward with targets), ADDED to gradients(): call
+  // zero_gradients() first, or not, to accumulate micro-batches.
+  void backward(S loss_scale = S(1)) {
+    require(have_targets_, "backward() needs a forward pass with targets first");
+    const layers::Pass pass{B_, T_, 0};
+    const long N = pass.rows();
+    const int C = config_.n_embd, V = config_.vocab_size;
+    const layers::Weights<S> w = weights();
+    Ops::cross_entropy_backward(a_.dlogits, a_.probs, targets_.data(), static_cast<int>(N), V);
+    if (loss_scale != S(1))
+      for (long i = 0; i < N * V; ++i) a_.dlogits[i] *= loss_scale;
+    layers::zero(a_.dlnf, N * C);
+    graph_.embedding().template head_backward<Ops>(w, a_.dlogits, a_.lnf.out, a_.dlnf, N);
+    // dresidual carries d(loss)/d(residual stream) down through the blocks.
+    layers::zero(a_.dresidual, N * C);
+    graph_.final_norm().template backward<Ops>(w, a_.lnf, a_.blocks.back().out, a_.dlnf, a_.dresidual, N);
+    for (size_t l = graph_.blocks().size(); l-- > 0;) {
+      const S* in = l == 0 ? a_.encoded : a_.blocks[l - 1].out;
+      graph_.blocks()[l].template backward<Ops>(w, a_.blocks[l], a_.scratch[l], in, a_.dresidual, pass);
+    }
+    graph_.embedding().template backward<Ops>(w, a_.dresidual, inputs_.data(), pass);
+  }
+
+  void zero_gradients() { std::fill(grads_.begin(), grads_.end(), S(0)); }
+
+  // From the last forward: logits[B,T,V]; with targets also per-token losses[B,T].
+  std::span<const S> logits() const { return {a_.logits, static_cast<size_t>(B_) * T_ * config_.vocab_size}; }
+  std::span<const S> token_losses() const {
+    if (!have_targets_) return {};
+    return {a_.losses, static_cast<size_t>(B_) * T_};
+  }
+  // The last forward's activations by name (the table's names, e.g. "h.0.attn.qkv"; empty if none).
+  const layers::ActivationTable& activation_table() const { return table_; }
+  std::span<const S> activation(const std::string& name) const {
+    const auto* e = table_.find(name);
+    if (!e) return {};
+    return {buffer_.data() + e->offset, e->count};
+  }
+
+  // Memory held by the activation and backward buffers (they grow to the largest B x T seen).
+  size_t activation_bytes() const {
+    return buffer_.size() * sizeof(S) + (inputs_.capacity() + targets_.capacity()) * sizeof(int32_t);
+  }
+  // Memory a training run needs: activations for B x T plus weights, gradients and the two AdamW moments
+  // (float32). Exact for this implementation (tested), computed without allocating.
+  static size_t training_memory_bytes(const ModelConfig& config, int B, int T) {
+    const TransformerGraph graph(validated(config));
+    layers::ActivationTable table;
+    layers::Slicer<S> planner(table, nullptr);
+    plan(graph, planner, B, T);
+    return table.total() * sizeof(S) + 2 * static_cast<size_t>(B) * T * sizeof(int32_t) +
+           4 * graph.parameters().total() * sizeof(float);
+  }
+
+  // KV-cache decoding: several sequences advance one position per step (one for sampling, the beam
+  // width for beam search). The state holds the cache and the per-step buffers.
+  struct DecodeState {
+    DecodeState(const Transformer& model, int max_sequences)
+        : max_sequences(max_sequences),
+          cache(model.config().n_layer, max_sequences, model.config().block_size, model.config().n_embd) {
+      const layers::Pass pass{max_sequences, 1, 0};
+      layers::ActivationTable sizes;
+      layers::Slicer<S> planner(sizes, nullptr);
+      plan_decode(model.graph_, planner, pass);
+      buffer.assign(sizes.total(), S(0));
+      layers::Slicer<S> slicer(table, buffer.data());
+      acts = plan_decode(model.graph_, slicer, pass);
+    }
+    int max_sequences;
+    layers::KvCache<S> cache;
+    layers::ActivationTable table;
+    std::vector<S> buffer;
+    struct Acts {
+      S* x = nullptr;                         // [NS,C] the residual stream
+      typename layers::Block::Acts<S> block;  // reused by every block in turn
+      layers::LayerNorm::Acts<S> lnf;
+      S* logits = nullptr;  // [NS,V]
+    } acts;
+  };
+
+  // Feeds tokens[s] to sequence s at `position` (caches hold positions 0..position-1), returns logits
+  // [sequences, V] for each sequence's next token. Reads the parameters; changes only `state`.
+  std::span<const S> decode(DecodeState& state, std::span<const int32_t> tokens, int position) const {
+    const int NS = static_cast<int>(tokens.size());
+    require(NS >= 1 && NS <= state.max_sequences, "sequence count " + std::to_string(NS) +
+                                                      " is outside [1, " +
+                                                      std::to_string(state.max_sequences) + "]");
+    require(position >= 0 && position < config_.block_size,
+            "the context is full (" + std::to_string(config_.block_size) + " positions)");
+    check_token_ids(tokens.data(), NS, config_.vocab_size, "token");
+    const layers::Weights<S> w{params_.data(), nullptr, constants_.data()};
+    const layers::Pass pass{NS, 1, position};
+    const int C = config_.n_embd;
+    auto& a = state.acts;
+    graph_.embedding().template forward<Ops>(w, a.x, tokens.data(), pass);
+    for (size_t l = 0; l < graph_.blocks().size(); ++l) {
+      auto cache = state.cache.layer(static_cast<int>(l));
+      graph_.blocks()[l].template forward<Ops>(w, a.block, a.x, pass, &cache);
+      std::copy(a.block.out, a.block.out + static_cast<size_t>(NS) * C, a.x);
+    }
+    graph_.final_norm().template forward<Ops>(w, a.lnf, a.x, NS);
+    graph_.embedding().template head_forward<Ops>(w, a.logits, a.lnf.out, NS);
+    return {a.logits, static_cast<size_t>(NS) * config_.vocab_size};
+  }
+
+ private:
+  struct Activations {
+    S* encoded = nullptr;  // [N,C]
+    std::vector<typename layers::Block::Acts<S>> blocks;
+    layers::LayerNorm::Acts<S> lnf;
+    S *logits = nullptr, *probs = nullptr, *losses = nullptr;  // [N,V], [N,V], [N]
+    // backward
+    S *dlogits = nullptr, *dlnf = nullptr, *dresidual = nullptr;  // [N,V], [N,C], [N,C]
+    std::vector<typename layers::Block::Scratch<S>> scratch;      // one shared region
+  };
+
+  // The one activation table of a training pass over B x T: allocation, memory estimate and taps.
+  static Activations plan(const TransformerGraph& graph, layers::Slicer<S>& s, int B, int T) {
+    const layers::Pass pass{B, T, 0};
+    const long N = pass.rows();
+    const size_t C = graph.config().n_embd, V = graph.config().vocab_size;
+    Activations a;
+    a.encoded = s.take("embedding.out", N * C);
+    for (const auto& block : graph.blocks()) a.blocks.push_back(block.plan(s, pass, false));
+    a.lnf = graph.final_norm().plan(s, "ln_f", N);
+    a.logits = s.take("logits", N * V);
+    a.probs = s.take("probs", N * V);
+    a.losses = s.take("losses", N);
+    a.dlogits = s.take("backward.dlogits", N * V);
+    a.dlnf = s.take("backward.dln_f", N * C);
+    a.dresidual = s.take("backward.dresidual", N * C);
+    const size_t shared = s.table().cursor();
+    size_t end = shared;
+    for (const auto& block : graph.blocks()) {
+      s.table().set_cursor(shared);
+      a.scratch.push_back(block.plan_backward(s, N));
+      end = std::max(end, s.table().cursor());
+    }
+    s.table().set_cursor(end);
+    return a;
+  }
+
+  // The buffers of a decoding step over pass.B sequences (one block's worth, reused by every block).
+  static typename DecodeState::Acts plan_decode(const TransformerGraph& graph, layers::Slicer<S>& s,
+                                                const layers::Pass& pass) {
+    const long rows = pass.rows();
+    typename DecodeState::Acts a;
+    a.x = s.take("x", rows * graph.config().n_embd);
+    a.block = graph.blocks()[0].plan(s, pass, true);
+    a.lnf = graph.final_norm().plan(s, "ln_f", rows);
+    a.logits = s.take("logits", rows * graph.config().vocab_size);
+    return a;
+  }
+
+  void reserve(int B, int T) {
+    if (B == B_ && T == T_) return;
+    layers::ActivationTable table;
+    layers::Slicer<S> planner(table, nullptr);
+    plan(graph_, planner, B, T);
+    if (buffer_.size() < table.total()) {
+      buffer_.clear();
+      buffer_.shrink_to_fit();
+      buffer_.resize(table.total());
+    }
+    table_ = layers::ActivationTable();
+    layers::Slicer<S> slicer(table_, buffer_.data());
+    a_ = plan(graph_, slicer, B, T);
+    inputs_.reserve(static_cast<size_t>(B) * T);
+    targets_.reserve(static_cast<size_t>(B) * T);
+    B_ = B, T_ = T;
+  }
+
+  layers::Weights<S> weights() { return {params_.data(), grads_.data(), constants_.data()}; }
+
+  ModelConfig config_;
+  TransformerGraph graph_;
+  std::vector<S> params_, grads_, constants_;
+  layers::ActivationTable table_;
+  std::vector<S> buffer_;
+  Activations a_;
+  std::vector<int32_t> inputs_, targets_;
+  int B_ = 0, T_ = 0;
+  bool have_targets_ = false;
+};
+
+template <typename S>
+using ReferenceTransformer = Transformer<ops::ReferenceOps<S>>;
+
+}  // namespace cllm

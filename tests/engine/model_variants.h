@@ -1,0 +1,30 @@
+#pragma once
+// Every switchable model option as a named change of a config. The model, generation and checkpoint
+// tests run over all of them, so an option is held to the same bar as the default the moment it is
+// listed here: gradient check, fast = reference, KV cache = recomputation, round trip, resume.
+
+#include <string>
+#include <vector>
+
+#include "layers/positional_encoding.h"
+#include "model/model_config.h"
+#include "util/error.h"
+
+namespace cllm::test {
+
+inline std::vector<std::string> model_variant_names() {
+  std::vector<std::string> names = layers::positional_encoding_names();  // learned (the default) first
+  names.push_back("lattice_init");
+  return names;
+}
+
+// `c` with the variant applied: a positional encoding's name, or "lattice_init".
+inline ModelConfig with_variant(ModelConfig c, const std::string& variant) {
+  if (variant == "lattice_init")
+    c.embedding_init = "lattice";
+  else
+    c.positional = variant;
+  return c;
+}
+
+}  // namespace cllm::test
