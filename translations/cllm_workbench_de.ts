@@ -1153,7 +1153,7 @@
 <context>
     <name>cllm::views::ModelConfigEditor</name>
     <message>
-        <location filename="../views/training/model_config_editor.cpp" line="+31"/>
+        <location filename="../views/training/model_config_editor.cpp" line="+44"/>
         <source>tiny</source>
         <translation>winzig</translation>
     </message>
@@ -1168,12 +1168,7 @@
         <translation>eigene</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>How token embeddings start: random (GPT-2) or the lattice&apos;s Fourier features of each token&apos;s prime</source>
-        <translation>Wie die Token-Einbettungen beginnen: zufällig (GPT-2) oder als Fourier-Merkmale der Primzahl jedes Tokens (Gitter)</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location line="+30"/>
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
@@ -1198,7 +1193,7 @@
         <translation>Kontext (Block)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+25"/>
         <source>Positions</source>
         <translation>Positionen</translation>
     </message>
@@ -1208,7 +1203,12 @@
         <translation>Einbettungs-Start</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+1"/>
+        <source>Attention bias</source>
+        <translation>Attention-Bias</translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>%1 parameters (%2 as float32); training needs %3 with batch %4</source>
         <translation>%1 Parameter (%2 als float32); Training braucht %3 bei Batch %4</translation>
     </message>

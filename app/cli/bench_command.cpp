@@ -63,16 +63,17 @@ void run(const BenchOptions& o) {
     return;
   }
   const ModelConfig& c = s.model;
-  std::printf("model: %d layers, width %d, %d heads, block %d, vocab %d (%s parameters); batch %d; %d threads\n",
-              c.n_layer, c.n_embd, c.n_head, c.block_size, c.vocab_size, group_thousands(c.parameter_count()).c_str(),
-              s.batch, s.threads);
+  std::printf(
+      "model: %d layers, width %d, %d heads, block %d, vocab %d, %s (%s parameters); batch %d; %d threads\n",
+      c.n_layer, c.n_embd, c.n_head, c.block_size, c.vocab_size, describe_options(c).c_str(),
+      group_thousands(c.parameter_count()).c_str(), s.batch, s.threads);
   std::printf("cpu: %s; measured float32 peak %.1f GFLOP/s (%s, %d threads)\n\n", report.cpu.c_str(),
               report.peak.gflops, report.peak.isa.c_str(), s.threads);
   std::printf("%-11s %11s %13s %9s %7s  %s\n", "job", "median", "tokens/s", "GFLOP/s", "% peak", "what");
   for (const auto& j : report.jobs)
     std::printf("%-11s %9.2f ms %13s %9.1f %6.1f%%  %s (%zu runs)\n", j.name.c_str(), j.median_seconds * 1e3,
-                group_thousands(j.tokens_per_second()).c_str(), j.gflops(), 100 * j.gflops() / report.peak.gflops,
-                j.description.c_str(), j.seconds.size());
+                group_thousands(j.tokens_per_second()).c_str(), j.gflops(),
+                100 * j.gflops() / report.peak.gflops, j.description.c_str(), j.seconds.size());
   if (speedup > 0) std::printf("\ntraining tokens/s of the fast path: %.1fx the reference path's\n", speedup);
   std::printf("peak RSS: %.1f MB\n", report.peak_rss_kb / 1024.0);
 }
@@ -81,11 +82,13 @@ void run(const BenchOptions& o) {
 
 void add_bench_command(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
-  CLI::App* cmd = app.add_subcommand("bench", "measure tokens/s and GFLOP/s of inference, generation and training");
+  CLI::App* cmd =
+      app.add_subcommand("bench", "measure tokens/s and GFLOP/s of inference, generation and training");
   add_model_shape_options(*cmd, o->shape);
   cmd->add_option("--vocab", o->vocab, "vocabulary size")->capture_default_str();
   cmd->add_option("--batch", o->batch, "sequences per batch")->capture_default_str();
-  cmd->add_option("--repeats", o->repeats, "timed runs per job (the median is reported)")->capture_default_str();
+  cmd->add_option("--repeats", o->repeats, "timed runs per job (the median is reported)")
+      ->capture_default_str();
   add_threads_option(*cmd, o->threads);
   cmd->add_flag("--no-reference", o->no_reference, "skip the (slow) reference-path baseline");
   cmd->add_flag("--json", o->json, "print one JSON object");

@@ -24,11 +24,13 @@ void add_threads_option(CLI::App& command, int& threads);
 int resolve_threads(int threads);
 void apply_threads(int threads);
 
-// --preset with --layers --heads --width --block overriding it (train and bench).
+// --preset with --layers --heads --width --block overriding it, and one flag per switchable model
+// option of model_options() (--positional, --embedding-init, ...) (train and bench).
 struct ModelShapeOptions {
   std::string preset = "small";
   std::optional<int> layers, heads, width, block;
-  ModelConfig config() const;  // vocabulary size and positions left at their defaults
+  ModelConfig options;         // only the model_options() fields are read from it
+  ModelConfig config() const;  // vocabulary size left at 0
 };
 // Returns the options added, so a command can attach conditions to them (e.g. excludes --resume).
 std::vector<CLI::Option*> add_model_shape_options(CLI::App& command, ModelShapeOptions& shape);

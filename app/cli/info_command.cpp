@@ -60,9 +60,8 @@ void run(const InfoOptions& o) {
   }
   std::printf("checkpoint   %s (written by %s, %s)\n", o.checkpoint.c_str(), ck.created_by.c_str(),
               ck.created_at.c_str());
-  std::printf("model        %d layers, %d heads, width %d, block %d, %s positions, %s embedding init\n",
-              mc.n_layer, mc.n_head, mc.n_embd, mc.block_size, mc.positional.c_str(),
-              mc.embedding_init.c_str());
+  std::printf("model        %d layers, %d heads, width %d, block %d, %s\n", mc.n_layer, mc.n_head, mc.n_embd,
+              mc.block_size, describe_options(mc).c_str());
   std::printf("parameters   %s (%.1f MB as float32)\n", group_thousands(mc.parameter_count()).c_str(),
               mc.parameter_count() * 4.0 / 1e6);
   std::printf("tokenizer    %s, vocabulary %d\n", ck.tokenizer->kind().c_str(), ck.tokenizer->vocab_size());

@@ -23,8 +23,6 @@ struct TrainOptions {
   std::string corpus;
   TokenizerSpec tokenizer;
   ModelShapeOptions shape;
-  std::string positional = "learned";
-  std::string embedding_init = "random";
   TrainConfig train;
   std::optional<int> steps;  // separate so --resume can extend a run
   bool no_clip = false;
@@ -66,8 +64,6 @@ void run(const TrainOptions& o) {
     TrainingSession::NewRun run;
     run.tokenizer = o.tokenizer;
     run.model = o.shape.config();
-    run.model.positional = o.positional;
-    run.model.embedding_init = o.embedding_init;
     run.train = o.train;
     if (o.steps) run.train.steps = *o.steps;
     if (o.no_clip) run.train.grad_clip = 0.0;
@@ -101,12 +97,11 @@ void run(const TrainOptions& o) {
       group_thousands(session->validation_token_count()) + " validation tokens (" +
       session->tokenizer().kind() + " tokenizer, vocabulary " + std::to_string(mc.vocab_size) +
       ")\nmodel: " + std::to_string(mc.n_layer) + " layers, " + std::to_string(mc.n_head) + " heads, width " +
-      std::to_string(mc.n_embd) + ", block " + std::to_string(mc.block_size) + ", " + mc.positional +
-      " positions, " + mc.embedding_init + " embedding init, " + group_thousands(mc.parameter_count()) +
-      " parameters\ntraining: steps " + std::to_string(trainer.steps_done()) + " -> " +
-      std::to_string(tc.steps) + ", batch " + std::to_string(tc.batch_size) + " x " +
-      std::to_string(tc.grad_accum) + ", lr " + sci(tc.lr) + " -> " + sci(tc.min_lr) + " (" + tc.schedule +
-      ", warmup " + std::to_string(tc.warmup_steps) + "), clip " +
+      std::to_string(mc.n_embd) + ", block " + std::to_string(mc.block_size) + ", " + describe_options(mc) +
+      ", " + group_thousands(mc.parameter_count()) + " parameters\ntraining: steps " +
+      std::to_string(trainer.steps_done()) + " -> " + std::to_string(tc.steps) + ", batch " +
+      std::to_string(tc.batch_size) + " x " + std::to_string(tc.grad_accum) + ", lr " + sci(tc.lr) + " -> " +
+      sci(tc.min_lr) + " (" + tc.schedule + ", warmup " + std::to_string(tc.warmup_steps) + "), clip " +
       (tc.grad_clip > 0 ? fixed(tc.grad_clip, 2) : "off") + "\ncheckpoints: latest " + out.string() +
       ", best " + best.string() + " (at every evaluation and at the end)";
   if (!o.json) std::fprintf(stderr, "%s\n", summary.c_str());
@@ -211,14 +206,6 @@ void add_train_command(CLI::App& app) {
   model_option(
       cmd->add_option("--min-frequency", o->tokenizer.min_frequency, "word: rarer words become <unk>"));
   for (CLI::Option* opt : add_model_shape_options(*cmd, o->shape)) model_option(opt);
-  model_option(
-      cmd->add_option(
-             "--positional", o->positional,
-             "learned, sinusoidal, rope (rotary), the lattice tables spiral, clock or prime, or none")
-          ->capture_default_str());
-  model_option(cmd->add_option("--embedding-init", o->embedding_init,
-                               "random (GPT-2) or lattice (Fourier features of each token's prime)")
-                   ->capture_default_str());
   TrainConfig& t = o->train;
   cmd->add_option("--steps", o->steps, "optimizer steps (with --resume: the new total; default 2000)");
   model_option(cmd->add_option("--batch", t.batch_size, "sequences per micro-batch")->capture_default_str());

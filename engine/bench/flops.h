@@ -1,9 +1,10 @@
 #pragma once
 // Model FLOP counts, the convention of PaLM's MFU (Chowdhery et al. 2022, appendix B): 2 FLOPs per
 // multiply-add of every weight matrix (12 C^2 per block plus the V x C head), plus attention's
-// scores and weighted values, 4 C per attended position per block. Training counts 3x the forward pass
-// (backward = 2x). Embedding lookups, norms and activations are not counted. These are the FLOPs the
-// model needs, not what a kernel happens to execute (our attention also computes the masked half).
+// scores and weighted values, 4 C per attended position per block (plus 2 NH for the clock-class bias).
+// Training counts 3x the forward pass (backward = 2x). Embedding lookups, norms and activations are not
+// counted. These are the FLOPs the model needs, not what a kernel happens to execute (our attention also
+// computes the masked half).
 
 #include "model/model_config.h"
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -60,9 +61,12 @@ class Slicer {
 };
 
 // What one pass runs over: B sequences of T positions, the first at `position` (0 in training; the
-// number of cached positions when decoding, where T is 1).
+// number of cached positions when decoding, where T is 1). `classes` holds the clock class of the token
+// at every position the pass attends to (sequence b's at b * class_stride), when a layer needs them.
 struct Pass {
   int B = 1, T = 1, position = 0;
+  const uint8_t* classes = nullptr;
+  long class_stride = 0;
   long rows() const { return static_cast<long>(B) * T; }
 };
 

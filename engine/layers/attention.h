@@ -8,20 +8,31 @@
 #include <algorithm>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "layers/activation_table.h"
 #include "layers/kv_cache.h"
 #include "layers/linear.h"
+#include "ops/attention.h"
 #include "ops/shape_check.h"
 
 namespace cllm::layers {
 
+// The clock-class bias of the spec: token k's class is p_k mod 12; the bias between classes a and b is
+// beta log M(a, b), M = 1 for equal classes, else 1 / (1 + 0.5 d) with d their distance on the 12-hour
+// circle.
+constexpr int kClockClasses = 12;
+std::vector<double> clock_log_match();                // [12,12]
+std::vector<uint8_t> token_clock_classes(int vocab);  // [V]: p_k mod 12
+
 class Attention {
  public:
   // prefix e.g. "transformer.h.0.attn."; `rope_table` is the offset of the rotary angle constants
-  // [T_max, hs], or ParameterTable::kNone for no rotary positions.
+  // [T_max, hs], `clock_table` that of the clock-class bias table [12,12] (log M of the spec), each
+  // ParameterTable::kNone when unused. With the bias the layer declares `clock_beta` [NH] (init 0: the
+  // model starts as if there were no bias and learns how much of it to use).
   Attention(ParameterTable& table, const std::string& prefix, int channels, int heads, int max_positions,
-            double residual_std, size_t rope_table);
+            double residual_std, size_t rope_table, size_t clock_table);
 
   template <typename S>
   struct Acts {
@@ -58,8 +69,10 @@ class Attention {
     qkv_.forward<Ops>(w, a.qkv, in, N);
     if (rope_ != ParameterTable::kNone)
       Ops::rope_forward(a.qkv, w.k + rope_, pass.B, pass.T, pass.position, max_positions_, C, heads_);
+    const auto bias = class_bias(w.p, static_cast<S*>(nullptr), w.k, pass);
+    const ops::ClassBias<S>* b = clock_table_ != ParameterTable::kNone ? &bias : nullptr;
     if (!cache) {
-      Ops::attention_forward(a.y, a.att, a.qkv, pass.B, pass.T, C, heads_);
+      Ops::attention_forward(a.y, a.att, a.qkv, pass.B, pass.T, C, heads_, b);
     } else {
       CLLM_CHECK_SHAPE("attention decoding", pass.T == 1 && pass.position < cache->max_positions);
       for (int s = 0; s < pass.B; ++s) {
@@ -69,7 +82,7 @@ class Attention {
         std::copy(row + 2 * C, row + 3 * C, cache->v + slot);
       }
       Ops::attention_step(a.y, a.att, a.qkv, cache->k, cache->v, pass.B, pass.position, cache->max_positions,
-                          C, heads_);
+                          C, heads_, b);
     }
     proj_.forward<Ops>(w, a.out, a.y, N);
   }
@@ -82,7 +95,9 @@ class Attention {
     zero(s.dy, N * channels_);
     proj_.backward<Ops>(w, dout, a.y, s.dy, N);
     zero(s.dqkv, N * 3 * channels_);
-    Ops::attention_backward(s.dqkv, s.dy, a.qkv, a.att, pass.B, pass.T, channels_, heads_);
+    const auto bias = class_bias(w.p, w.g, w.k, pass);
+    Ops::attention_backward(s.dqkv, s.dy, a.qkv, a.att, pass.B, pass.T, channels_, heads_,
+                            clock_table_ != ParameterTable::kNone ? &bias : nullptr);
     if (rope_ != ParameterTable::kNone)
       Ops::rope_backward(s.dqkv, w.k + rope_, pass.B, pass.T, pass.position, max_positions_, channels_,
                          heads_);
@@ -90,8 +105,20 @@ class Attention {
   }
 
  private:
+  template <typename S>
+  ops::ClassBias<S> class_bias(const S* params, S* grads, const S* constants, const Pass& pass) const {
+    if (clock_table_ == ParameterTable::kNone) return {};
+    CLLM_CHECK_SHAPE("clock-class attention bias", pass.classes != nullptr);
+    return {params + beta_,
+            grads ? grads + beta_ : nullptr,
+            constants + clock_table_,
+            kClockClasses,
+            pass.classes,
+            pass.class_stride};
+  }
+
   int channels_, heads_, max_positions_;
-  size_t rope_;
+  size_t rope_, clock_table_, beta_ = ParameterTable::kNone;
   Linear qkv_, proj_;
 };
 

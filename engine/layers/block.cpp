@@ -18,7 +18,7 @@ Block::Block(ParameterTable& table, int index, const BlockShape& shape)
       channels_(shape.channels),
       ln1_(table, prefix(index) + "ln_1", shape.channels),
       attn_(table, prefix(index) + "attn.", shape.channels, shape.heads, shape.max_positions,
-            0.02f / std::sqrt(2.0f * shape.layers), shape.rope_table),
+            0.02f / std::sqrt(2.0f * shape.layers), shape.rope_table, shape.clock_table),
       ln2_(table, prefix(index) + "ln_2", shape.channels),
       mlp_(table, prefix(index) + "mlp.", shape.channels, 0.02f / std::sqrt(2.0f * shape.layers)) {}
 

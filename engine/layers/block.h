@@ -16,7 +16,8 @@ namespace cllm::layers {
 
 struct BlockShape {
   int channels = 0, heads = 0, max_positions = 0, layers = 0;
-  size_t rope_table = ParameterTable::kNone;  // offset of the rotary angle constants, if any
+  size_t rope_table = ParameterTable::kNone;   // offset of the rotary angle constants, if any
+  size_t clock_table = ParameterTable::kNone;  // offset of the clock-class bias table, if any
 };
 
 class Block {

@@ -1,9 +1,11 @@
 #pragma once
-// Keys and values of the positions decoded so far, per layer and sequence: what lets a decoding step
-// cost one position's work instead of re-running the whole context.
+// Keys and values of the positions decoded so far, per layer and sequence, and the clock class of each
+// position's token: what lets a decoding step cost one position's work instead of re-running the whole
+// context.
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -26,12 +28,16 @@ class KvCache {
         positions_(max_positions),
         channels_(channels),
         k_(size(), S(0)),
-        v_(size(), S(0)) {}
+        v_(size(), S(0)),
+        classes_(static_cast<size_t>(max_sequences) * max_positions, 0) {}
 
   KvLayer<S> layer(int l) {
     const size_t offset = static_cast<size_t>(l) * sequences_ * positions_ * channels_;
     return {k_.data() + offset, v_.data() + offset, positions_};
   }
+  // The clock class of the token at each cached position, [max_sequences, max_positions].
+  uint8_t* classes() { return classes_.data(); }
+  long class_stride() const { return positions_; }
 
   // Sequence s continues from what sequence parents[s] had cached in its first `used` positions
   // (beam search); parents index the `current` sequences before the call.
@@ -41,20 +47,23 @@ class KvCache {
     for (auto* cache : {&k_, &v_})
       for (int l = 0; l < layers_; ++l) {
         S* base = cache->data() + static_cast<size_t>(l) * sequences_ * row;
-        for (int s = 0; s < current; ++s) copy(scratch_.data() + s * row, base + s * row, used);
+        for (int s = 0; s < current; ++s)
+          std::copy_n(base + s * row, used * channels_, scratch_.data() + s * row);
         for (size_t s = 0; s < parents.size(); ++s)
-          copy(base + s * row, scratch_.data() + parents[s] * row, used);
+          std::copy_n(scratch_.data() + parents[s] * row, used * channels_, base + s * row);
       }
+    const std::vector<uint8_t> classes = classes_;
+    for (size_t s = 0; s < parents.size(); ++s)
+      std::copy_n(classes.begin() + static_cast<long>(parents[s]) * positions_, used,
+                  classes_.begin() + static_cast<long>(s) * positions_);
   }
 
  private:
   size_t size() const { return static_cast<size_t>(layers_) * sequences_ * positions_ * channels_; }
-  void copy(S* to, const S* from, int used) const {
-    std::copy(from, from + static_cast<size_t>(used) * channels_, to);
-  }
 
   int layers_, sequences_, positions_, channels_;
   std::vector<S> k_, v_, scratch_;
+  std::vector<uint8_t> classes_;
 };
 
 }  // namespace cllm::layers

@@ -1,5 +1,7 @@
 #include "model/model_config.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "layers/embedding.h"
@@ -34,11 +36,16 @@ void ModelConfig::validate() const {
   require(n_embd % n_head == 0, "heads " + std::to_string(n_head) + " do not divide width " +
                                     std::to_string(n_embd) +
                                     " (the width must be a multiple of the head count)");
-  const auto kind = layers::positional_kind(positional);  // throws for unknown names
-  require(kind != layers::PositionKind::rotary || head_size() % 2 == 0,
+  for (const ModelOption& o : model_options()) {
+    const std::string& value = this->*o.field;
+    if (std::find(o.values.begin(), o.values.end(), value) != o.values.end()) continue;
+    std::string known;
+    for (const auto& v : o.values) known += (known.empty() ? "" : ", ") + v;
+    throw Error("unknown " + o.what + " '" + value + "' (known: " + known + ")");
+  }
+  require(layers::positional_kind(positional) != layers::PositionKind::rotary || head_size() % 2 == 0,
           "rotary positions (rope) need an even head size; width " + std::to_string(n_embd) + " / " +
               std::to_string(n_head) + " heads = " + std::to_string(head_size()));
-  layers::check_embedding_init(embedding_init);
   // Per layer 12 C^2 + 13 C, plus embeddings: estimate in double first so huge sizes cannot overflow.
   const double estimate = 12.0 * n_embd * n_embd * n_layer + double(vocab_size + block_size) * n_embd;
   require(estimate < double(kMaxParameters),
@@ -47,13 +54,13 @@ void ModelConfig::validate() const {
 }
 
 nlohmann::json ModelConfig::to_json() const {
-  return {{"vocab_size", vocab_size},
-          {"block_size", block_size},
-          {"n_layer", n_layer},
-          {"n_head", n_head},
-          {"n_embd", n_embd},
-          {"positional", positional},
-          {"embedding_init", embedding_init}};
+  nlohmann::json j = {{"vocab_size", vocab_size},
+                      {"block_size", block_size},
+                      {"n_layer", n_layer},
+                      {"n_head", n_head},
+                      {"n_embd", n_embd}};
+  for (const ModelOption& o : model_options()) j[o.key] = this->*o.field;
+  return j;
 }
 
 ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
@@ -72,16 +79,46 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
   c.n_layer = get_int("n_layer");
   c.n_head = get_int("n_head");
   c.n_embd = get_int("n_embd");
-  require(j.contains("positional") && j["positional"].is_string(),
-          "model config field 'positional' is missing or not a string");
-  c.positional = j["positional"].get<std::string>();
-  // Absent in checkpoints written before the option existed: they were all initialised at random.
-  if (j.contains("embedding_init")) {
-    require(j["embedding_init"].is_string(), "model config field 'embedding_init' is not a string");
-    c.embedding_init = j["embedding_init"].get<std::string>();
+  require(j.contains("positional"), "model config field 'positional' is missing");
+  // Options other than positional are absent in checkpoints written before they existed, which all had
+  // the defaults.
+  for (const ModelOption& o : model_options()) {
+    if (!j.contains(o.key)) continue;
+    require(j[o.key].is_string(), "model config field '" + o.key + "' is not a string");
+    c.*o.field = j[o.key].get<std::string>();
   }
   c.validate();
   return c;
+}
+
+const std::vector<ModelOption>& model_options() {
+  static const std::vector<ModelOption> options = {
+      {"positional", "positional encoding",
+       "learned, sinusoidal, rope (rotary), the lattice tables spiral, clock or prime, or none",
+       layers::positional_encoding_names(), &ModelConfig::positional},
+      {"embedding_init", "embedding initialisation",
+       "random (GPT-2) or lattice (Fourier features of each token's prime)", layers::embedding_init_names(),
+       &ModelConfig::embedding_init},
+      {"attention_bias",
+       "attention bias",
+       "none, or clock: a learned per-head bias between the clock classes (prime mod 12) of two tokens",
+       {"none", "clock"},
+       &ModelConfig::attention_bias},
+  };
+  return options;
+}
+
+std::string describe_options(const ModelConfig& c) {
+  std::string out;
+  for (const ModelOption& o : model_options()) {
+    const std::string& value = c.*o.field;
+    if (value == o.values.front()) continue;
+    std::string name = o.key;
+    std::replace(name.begin(), name.end(), '_', ' ');
+    if (name == "positional") name = "positions";
+    out += (out.empty() ? "" : ", ") + value + " " + name;
+  }
+  return out.empty() ? "default options" : out;
 }
 
 ModelConfig model_preset(const std::string& name) {

@@ -14,9 +14,11 @@ struct ModelConfig {
   int block_size = 64;  // longest context (positions) the model handles
   int n_layer = 2;
   int n_head = 4;
-  int n_embd = 64;                        // channels C; must be divisible by n_head
-  std::string positional = "learned";     // a name from layers::positional_encoding_names()
-  std::string embedding_init = "random";  // a name from layers::embedding_init_names()
+  int n_embd = 64;  // channels C; must be divisible by n_head
+  // The switchable options (the lattice ideas among them), each one of the names model_options() lists.
+  std::string positional = "learned";
+  std::string embedding_init = "random";
+  std::string attention_bias = "none";
 
   int head_size() const { return n_embd / n_head; }
   // Exact number of scalars in the parameter buffer (see TransformerGraph).
@@ -30,6 +32,20 @@ struct ModelConfig {
 
   bool operator==(const ModelConfig&) const = default;
 };
+
+// One entry per switchable model option: the one description the CLI flags, the training panel's
+// combo boxes, validation, the JSON form and run summaries are made from (f3d's options.json idea).
+struct ModelOption {
+  std::string key;                  // JSON field; the CLI flag is --key with '_' as '-'
+  std::string what;                 // for messages: "unknown <what> 'x' (known: ...)"
+  std::string help;                 // one line for --help and tooltips
+  std::vector<std::string> values;  // the first is the default
+  std::string ModelConfig::*field;
+};
+const std::vector<ModelOption>& model_options();
+// "rope positions, lattice embedding init, clock attention bias": the options that differ from their
+// defaults, for run summaries ("default options" when none does).
+std::string describe_options(const ModelConfig& c);
 
 // Named sizes: "tiny" (64 channels, 2 layers, 4 heads) and "small" (128 channels, 4 layers, 4 heads).
 // vocab_size stays 0 (the tokenizer fills it in). Throws for unknown names, listing the known ones.

@@ -44,6 +44,7 @@ class Transformer {
     constants_.resize(table().constant_total());
     for (const auto& k : table().constants())
       std::copy(k.values.begin(), k.values.end(), constants_.begin() + k.offset);
+    if (graph_.needs_clock_classes()) token_classes_ = layers::token_clock_classes(config_.vocab_size);
   }
   Transformer(const Transformer&) = delete;
   Transformer& operator=(const Transformer&) = delete;
@@ -98,9 +99,11 @@ class Transformer {
     have_targets_ = targets != nullptr;
     inputs_.assign(inputs, inputs + N);
     if (targets) targets_.assign(targets, targets + N);
+    if (!token_classes_.empty())
+      for (long i = 0; i < N; ++i) classes_[i] = token_classes_[inputs[i]];
 
     const layers::Weights<S> w = weights();
-    const layers::Pass pass{B, T, 0};
+    const layers::Pass pass = training_pass();
     graph_.embedding().template forward<Ops>(w, a_.encoded, inputs, pass);
     const S* x = a_.encoded;
     for (size_t l = 0; l < graph_.blocks().size(); ++l) {
@@ -118,7 +121,7 @@ class Transformer {
   // zero_gradients() first, or not, to accumulate micro-batches.
   void backward(S loss_scale = S(1)) {
     require(have_targets_, "backward() needs a forward pass with targets first");
-    const layers::Pass pass{B_, T_, 0};
+    const layers::Pass pass = training_pass();
     const long N = pass.rows();
     const int C = config_.n_embd, V = config_.vocab_size;
     const layers::Weights<S> w = weights();
@@ -155,7 +158,8 @@ class Transformer {
 
   // Memory held by the activation and backward buffers (they grow to the largest B x T seen).
   size_t activation_bytes() const {
-    return buffer_.size() * sizeof(S) + (inputs_.capacity() + targets_.capacity()) * sizeof(int32_t);
+    return buffer_.size() * sizeof(S) + (inputs_.capacity() + targets_.capacity()) * sizeof(int32_t) +
+           classes_.size();
   }
   // Memory a training run needs: activations for B x T plus weights, gradients and the two AdamW moments
   // (float32). Exact for this implementation (tested), computed without allocating.
@@ -164,7 +168,8 @@ class Transformer {
     layers::ActivationTable table;
     layers::Slicer<S> planner(table, nullptr);
     plan(graph, planner, B, T);
-    return table.total() * sizeof(S) + 2 * static_cast<size_t>(B) * T * sizeof(int32_t) +
+    const size_t N = static_cast<size_t>(B) * T;
+    return table.total() * sizeof(S) + 2 * N * sizeof(int32_t) + (graph.needs_clock_classes() ? N : 0) +
            4 * graph.parameters().total() * sizeof(float);
   }
 
@@ -205,7 +210,14 @@ class Transformer {
             "the context is full (" + std::to_string(config_.block_size) + " positions)");
     check_token_ids(tokens.data(), NS, config_.vocab_size, "token");
     const layers::Weights<S> w{params_.data(), nullptr, constants_.data()};
-    const layers::Pass pass{NS, 1, position};
+    layers::Pass pass{NS, 1, position};
+    if (!token_classes_.empty()) {
+      uint8_t* classes = state.cache.classes();
+      for (int s = 0; s < NS; ++s)
+        classes[s * state.cache.class_stride() + position] = token_classes_[tokens[s]];
+      pass.classes = classes;
+      pass.class_stride = state.cache.class_stride();
+    }
     const int C = config_.n_embd;
     auto& a = state.acts;
     graph_.embedding().template forward<Ops>(w, a.x, tokens.data(), pass);
@@ -283,10 +295,14 @@ class Transformer {
     a_ = plan(graph_, slicer, B, T);
     inputs_.reserve(static_cast<size_t>(B) * T);
     targets_.reserve(static_cast<size_t>(B) * T);
+    if (!token_classes_.empty()) classes_.resize(std::max(classes_.size(), static_cast<size_t>(B) * T));
     B_ = B, T_ = T;
   }
 
   layers::Weights<S> weights() { return {params_.data(), grads_.data(), constants_.data()}; }
+  layers::Pass training_pass() const {
+    return {B_, T_, 0, token_classes_.empty() ? nullptr : classes_.data(), T_};
+  }
 
   ModelConfig config_;
   TransformerGraph graph_;
@@ -295,6 +311,8 @@ class Transformer {
   std::vector<S> buffer_;
   Activations a_;
   std::vector<int32_t> inputs_, targets_;
+  std::vector<uint8_t> token_classes_,
+      classes_;  // with the clock bias: per vocabulary id, per input position
   int B_ = 0, T_ = 0;
   bool have_targets_ = false;
 };

@@ -10,6 +10,9 @@ std::vector<layers::Block> make_blocks(ParameterTable& table, const ModelConfig&
   if (layers::positional_kind(c.positional) == layers::PositionKind::rotary)
     shape.rope_table = table.add_constant("rope.angles", {c.block_size, c.head_size()},
                                           ops::rope_table(c.block_size, c.head_size()));
+  if (c.attention_bias == "clock")
+    shape.clock_table = table.add_constant("clock.log_match", {layers::kClockClasses, layers::kClockClasses},
+                                           layers::clock_log_match());
   std::vector<layers::Block> blocks;
   blocks.reserve(c.n_layer);
   for (int l = 0; l < c.n_layer; ++l) blocks.emplace_back(table, l, shape);

@@ -30,6 +30,8 @@ class TransformerGraph {
   const layers::Embedding& embedding() const { return embedding_; }
   const std::vector<layers::Block>& blocks() const { return blocks_; }
   const layers::LayerNorm& final_norm() const { return final_norm_; }
+  // Whether the attention layers read each position's clock class (Pass::classes).
+  bool needs_clock_classes() const { return config_.attention_bias == "clock"; }
 
  private:
   ModelConfig config_;

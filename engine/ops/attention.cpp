@@ -9,7 +9,8 @@
 namespace cllm::ops {
 
 // One (batch, head) pair per task: three small products on strided views of q|k|v, no copies.
-void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH) {
+void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH,
+                       const ClassBias<float>* bias) {
   check_attention_shape("attention_forward", B, T, C, NH);
   const int hs = C / NH;
   const int C3 = 3 * C;
@@ -23,6 +24,8 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
     kernels::sgemm(false, true, T, T, hs, scale, q, C3, k, C3, 0.0f, a, T);  // a = q k^T / sqrt(hs)
     for (int t = 0; t < T; ++t) {
       float* row = a + static_cast<long>(t) * T;
+      if (bias)
+        for (int s = 0; s <= t; ++s) row[s] += bias->at(h, b, t, s);
       float maxval = row[0];
       for (int s = 1; s <= t; ++s) maxval = std::max(maxval, row[s]);
       float sum = 0.0f;
@@ -39,11 +42,13 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
 }
 
 void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T,
-                        int C, int NH) {
+                        int C, int NH, const ClassBias<float>* bias) {
   check_attention_shape("attention_backward", B, T, C, NH);
   const int hs = C / NH;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+  // Each task's share of d(beta), summed afterwards in task order: deterministic for any thread count.
+  std::vector<double> dbeta(bias ? static_cast<size_t>(B) * NH : 0, 0.0);
   kernels::parallel_for(static_cast<long>(B) * NH, static_cast<long>(B) * NH * T * T * hs, [&](long bh) {
     thread_local std::vector<float> scratch;
     scratch.resize(static_cast<size_t>(T) * T);
@@ -60,31 +65,37 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
     kernels::sgemm(false, true, T, T, hs, 1.0f, d, C, v, C3, 0.0f, ds, T);  // datt = dout v^T
     kernels::sgemm(true, false, T, hs, T, 1.0f, a, T, d, C, 1.0f, dv, C3);  // dv += att^T dout
     for (int t = 0; t < T; ++t) {
-      // Softmax backward; att is zero above the diagonal, so masked entries come out zero.
+      // Softmax backward (d(loss)/d(score)); att is zero above the diagonal, so masked entries come out zero.
       const float* arow = a + static_cast<long>(t) * T;
       float* row = ds + static_cast<long>(t) * T;
       float weighted = 0.0f;
       for (int s = 0; s <= t; ++s) weighted += arow[s] * row[s];
       for (int s = 0; s < T; ++s) row[s] = arow[s] * (row[s] - weighted);
+      if (bias)
+        for (int s = 0; s <= t; ++s) dbeta[bh] += row[s] * bias->table_at(b, t, s);
     }
     kernels::sgemm(false, false, T, hs, T, scale, ds, T, k, C3, 1.0f, dq, C3);  // dq += ds k / sqrt(hs)
     kernels::sgemm(true, false, T, hs, T, scale, ds, T, q, C3, 1.0f, dk, C3);   // dk += ds^T q / sqrt(hs)
   });
+  if (bias)
+    for (long bh = 0; bh < static_cast<long>(B) * NH; ++bh)
+      bias->dbeta[bh % NH] += static_cast<float>(dbeta[bh]);
 }
 
 // A decoding step is a few rows: one task per (sequence, head), each the reference's own loop.
 void attention_step(float* out, float* scores, const float* q, const float* kc, const float* vc, int NS,
-                    int t, int T_max, int C, int NH) {
+                    int t, int T_max, int C, int NH, const ClassBias<float>* bias) {
   check_attention_shape("attention_step", NS, T_max, C, NH);
   CLLM_CHECK_SHAPE("attention_step", t >= 0 && t < T_max);
   const int hs = C / NH;
-  kernels::parallel_for(static_cast<long>(NS) * NH, static_cast<long>(NS) * NH * (t + 1) * hs * 2,
-                        [&](long sh) {
-                          const long s = sh / NH, h = sh % NH;
-                          const long cache = s * T_max * C + h * hs;
-                          attend_one_ref(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs,
-                                         kc + cache, vc + cache, C, t, hs);
-                        });
+  kernels::parallel_for(
+      static_cast<long>(NS) * NH, static_cast<long>(NS) * NH * (t + 1) * hs * 2, [&](long sh) {
+        thread_local std::vector<float> row;
+        const long s = sh / NH, h = sh % NH;
+        const long cache = s * T_max * C + h * hs;
+        attend_one_ref(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs, kc + cache,
+                       vc + cache, C, t, hs, class_bias_row(row, bias, static_cast<int>(h), s, t));
+      });
 }
 
 }  // namespace cllm::ops

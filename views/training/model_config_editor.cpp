@@ -6,8 +6,6 @@
 #include <QLocale>
 #include <QSpinBox>
 
-#include "layers/embedding.h"
-#include "layers/positional_encoding.h"
 #include "model/gpt.h"
 #include "session/memory_check.h"
 #include "views/validation_message.h"
@@ -15,6 +13,21 @@
 namespace cllm::views {
 
 namespace {
+
+// "embedding_init" -> "embeddingInitCombo"
+QString objectNameFor(const std::string& key) {
+  QString name;
+  bool upper = false;
+  for (char ch : key) {
+    if (ch == '_') {
+      upper = true;
+      continue;
+    }
+    name += upper ? QChar(ch).toUpper() : QChar(ch);
+    upper = false;
+  }
+  return name + "Combo";
+}
 
 // Whether two configs have the same sizes (what a preset fixes).
 bool sameShape(const ModelConfig& a, const ModelConfig& b) {
@@ -44,17 +57,14 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   headsSpin_ = spin("headsSpin", 1, 64);
   widthSpin_ = spin("widthSpin", 1, 4096);
   blockSpin_ = spin("blockSpin", 1, 4096);
-  positionalCombo_ = new QComboBox;
-  positionalCombo_->setObjectName("positionalCombo");
-  for (const auto& name : layers::positional_encoding_names())
-    positionalCombo_->addItem(QString::fromStdString(name));
-  embeddingInitCombo_ = new QComboBox;
-  embeddingInitCombo_->setObjectName("embeddingInitCombo");
-  embeddingInitCombo_->setToolTip(
-      tr("How token embeddings start: random (GPT-2) or the lattice's Fourier "
-         "features of each token's prime"));
-  for (const auto& name : layers::embedding_init_names())
-    embeddingInitCombo_->addItem(QString::fromStdString(name));
+  // One combo box per switchable model option, from the engine's table (names as the CLI spells them).
+  for (const ModelOption& option : model_options()) {
+    auto* combo = new QComboBox;
+    combo->setObjectName(objectNameFor(option.key));
+    combo->setToolTip(QString::fromStdString(option.help));
+    for (const auto& value : option.values) combo->addItem(QString::fromStdString(value));
+    optionCombos_.push_back(combo);
+  }
   estimateLabel_ = new QLabel;
   estimateLabel_->setObjectName("modelEstimateLabel");
   estimateLabel_->setWordWrap(true);
@@ -70,8 +80,8 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Heads"), headsSpin_);
   form->addRow(tr("Width"), widthSpin_);
   form->addRow(tr("Context (block)"), blockSpin_);
-  form->addRow(tr("Positions"), positionalCombo_);
-  form->addRow(tr("Embedding init"), embeddingInitCombo_);
+  for (size_t i = 0; i < optionCombos_.size(); ++i)
+    form->addRow(optionLabel(model_options()[i].key), optionCombos_[i]);
   form->addRow(estimateLabel_);
   form->addRow(errorLabel_);
 
@@ -89,8 +99,20 @@ ModelConfigEditor::ModelConfigEditor(QWidget* parent) : QWidget(parent) {
       }
       refresh();
     });
-  connect(positionalCombo_, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::refresh);
-  connect(embeddingInitCombo_, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::refresh);
+  for (QComboBox* combo : optionCombos_)
+    connect(combo, &QComboBox::currentIndexChanged, this, &ModelConfigEditor::refresh);
+}
+
+QString ModelConfigEditor::optionLabel(const std::string& key) {
+  if (key == "positional") return tr("Positions");
+  if (key == "embedding_init") return tr("Embedding init");
+  if (key == "attention_bias") return tr("Attention bias");
+  return QString::fromStdString(key);  // an option added to the engine before it got a translated label
+}
+
+void ModelConfigEditor::readOptions(ModelConfig& c) const {
+  for (size_t i = 0; i < optionCombos_.size(); ++i)
+    c.*model_options()[i].field = optionCombos_[i]->currentText().toStdString();
 }
 
 ModelConfig ModelConfigEditor::config() const {
@@ -100,8 +122,7 @@ ModelConfig ModelConfigEditor::config() const {
   c.n_head = headsSpin_->value();
   c.n_embd = widthSpin_->value();
   c.block_size = blockSpin_->value();
-  c.positional = positionalCombo_->currentText().toStdString();
-  c.embedding_init = embeddingInitCombo_->currentText().toStdString();
+  readOptions(c);
   return c;
 }
 
@@ -112,8 +133,8 @@ void ModelConfigEditor::setConfig(const ModelConfig& c) {
     headsSpin_->setValue(c.n_head);
     widthSpin_->setValue(c.n_embd);
     blockSpin_->setValue(c.block_size);
-    positionalCombo_->setCurrentText(QString::fromStdString(c.positional));
-    embeddingInitCombo_->setCurrentText(QString::fromStdString(c.embedding_init));
+    for (size_t i = 0; i < optionCombos_.size(); ++i)
+      optionCombos_[i]->setCurrentText(QString::fromStdString(c.*model_options()[i].field));
     presetCombo_->setCurrentIndex(presetCombo_->count() - 1);
     for (int i = 0; i + 1 < presetCombo_->count(); ++i)
       if (sameShape(model_preset(presetCombo_->itemData(i).toString().toStdString()), c))
@@ -144,8 +165,7 @@ QString ModelConfigEditor::validationError() const {
 void ModelConfigEditor::applyPreset() {
   if (presetCombo_->currentIndex() == presetCombo_->count() - 1) return;  // custom keeps the current sizes
   ModelConfig preset = model_preset(presetCombo_->currentData().toString().toStdString());
-  preset.positional = positionalCombo_->currentText().toStdString();
-  preset.embedding_init = embeddingInitCombo_->currentText().toStdString();
+  readOptions(preset);
   preset.vocab_size = vocabularySize_;
   setConfig(preset);
 }

@@ -1,9 +1,12 @@
 #pragma once
-// The model's shape: a preset (tiny, small) or custom sizes. Edits a cllm::ModelConfig (its vocabulary
-// size comes from the tokenizer, so the app sets it); the parameter count, memory estimate and any
-// validation message update as the user types.
+// The model's shape: a preset (tiny, small) or custom sizes, and one choice per switchable option of
+// the engine's model_options() (positional encoding, embedding initialisation, attention bias). Edits a
+// cllm::ModelConfig (its vocabulary size comes from the tokenizer, so the app sets it); the parameter count,
+// memory estimate and any validation message update as the user types.
 
 #include <QWidget>
+#include <string>
+#include <vector>
 
 #include "model/model_config.h"
 
@@ -33,13 +36,14 @@ class ModelConfigEditor : public QWidget {
  private:
   void applyPreset();
   void refresh();
+  void readOptions(ModelConfig& c) const;
+  static QString optionLabel(const std::string& key);
 
   int vocabularySize_ = 256;
   int batch_ = 12;
   QComboBox* presetCombo_;
   QSpinBox *layersSpin_, *headsSpin_, *widthSpin_, *blockSpin_;
-  QComboBox* positionalCombo_;
-  QComboBox* embeddingInitCombo_;
+  std::vector<QComboBox*> optionCombos_;  // in model_options() order
   QLabel* estimateLabel_;
   QLabel* errorLabel_;
 };

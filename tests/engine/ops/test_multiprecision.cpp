@@ -1,10 +1,10 @@
 // The reference ops compile and run with Boost's 50-digit binary float: the base of the precision lab.
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
+#include "op_test_util.h"
 #include "ops/attention.h"
 #include "ops/gelu.h"
 #include "ops/layernorm.h"
-#include "op_test_util.h"
 
 namespace cllm::test {
 namespace {
@@ -18,12 +18,12 @@ std::vector<S> convert(const std::vector<double>& v) {
 
 // layernorm -> attention -> gelu, scalar loss = sum(out * r)
 template <typename S>
-S chain_loss(const std::vector<S>& x, const std::vector<S>& w, const std::vector<S>& b, const std::vector<S>& r, int B,
-             int T, int C, int NH) {
+S chain_loss(const std::vector<S>& x, const std::vector<S>& w, const std::vector<S>& b,
+             const std::vector<S>& r, int B, int T, int C, int NH) {
   const int N = B * T, C3 = 3 * C;
   std::vector<S> ln(N * C3), mean(N), rstd(N), att(B * NH * T * T), out(N * C), act(N * C);
   ops::layernorm_forward_ref(ln.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C3);
-  ops::attention_forward_ref(out.data(), att.data(), ln.data(), B, T, C, NH);
+  ops::attention_forward_ref(out.data(), att.data(), ln.data(), B, T, C, NH, nullptr);
   ops::gelu_forward_ref(act.data(), out.data(), N * C);
   S loss = 0;
   for (int i = 0; i < N * C; ++i) loss += act[i] * r[i];
@@ -37,7 +37,8 @@ TEST(Multiprecision, FiftyDigitForwardAgreesWithDoubleToDoublePrecision) {
        r = random_vector(B * T * C, rng);
   const double d = chain_loss(x, w, b, r, B, T, C, NH);
   const Big big = chain_loss(convert<Big>(x), convert<Big>(w), convert<Big>(b), convert<Big>(r), B, T, C, NH);
-  const float f = chain_loss(convert<float>(x), convert<float>(w), convert<float>(b), convert<float>(r), B, T, C, NH);
+  const float f =
+      chain_loss(convert<float>(x), convert<float>(w), convert<float>(b), convert<float>(r), B, T, C, NH);
   const double err_double = std::abs(static_cast<double>((Big(d) - big) / big));
   const double err_float = std::abs(static_cast<double>((Big(f) - big) / big));
   EXPECT_LT(err_double, 1e-13);
@@ -51,10 +52,10 @@ TEST(Multiprecision, FiftyDigitFiniteDifferencesConfirmTheAttentionGradientTo25D
   auto xd = random_vector(N * 3 * C, rng), rd = random_vector(N * C, rng);
   auto x = convert<Big>(xd), r = convert<Big>(rd);
   std::vector<Big> out(N * C), att(B * NH * T * T), dx(N * 3 * C);
-  ops::attention_forward_ref(out.data(), att.data(), x.data(), B, T, C, NH);
-  ops::attention_backward_ref(dx.data(), r.data(), x.data(), att.data(), B, T, C, NH);
+  ops::attention_forward_ref(out.data(), att.data(), x.data(), B, T, C, NH, nullptr);
+  ops::attention_backward_ref(dx.data(), r.data(), x.data(), att.data(), B, T, C, NH, nullptr);
   auto loss = [&] {
-    ops::attention_forward_ref(out.data(), att.data(), x.data(), B, T, C, NH);
+    ops::attention_forward_ref(out.data(), att.data(), x.data(), B, T, C, NH, nullptr);
     Big s = 0;
     for (int i = 0; i < N * C; ++i) s += out[i] * r[i];
     return s;

@@ -97,6 +97,9 @@ class TestTrainingPanel : public QObject {
     auto* init = editor.findChild<QComboBox*>("embeddingInitCombo");
     QCOMPARE(positional->count(), int(layers::positional_encoding_names().size()));
     QCOMPARE(init->count(), 2);
+    QVERIFY(editor.findChild<QComboBox*>("attentionBiasCombo"));
+    editor.findChild<QComboBox*>("attentionBiasCombo")->setCurrentText("clock");
+    QCOMPARE(QString::fromStdString(editor.config().attention_bias), QString("clock"));
     positional->setCurrentText("rope");
     init->setCurrentText("lattice");
     ModelConfig c = editor.config();
