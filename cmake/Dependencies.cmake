@@ -10,6 +10,8 @@ find_package(primesieve 11 REQUIRED)            # primesieve::primesieve: p_k an
 # xxHash (XXH3 checksums in checkpoints) ships a pkg-config file only.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# FFTW (single precision): the damped Fourier mixer's causal convolutions in O(T log T).
+pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f)
 
 # OpenBLAS, the OpenMP build: it shares libgomp with our own parallel loops, so one runtime owns all
 # threads (the pthread build oversubscribes when called from OpenMP regions).

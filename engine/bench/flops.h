@@ -1,10 +1,12 @@
 #pragma once
 // Model FLOP counts, the convention of PaLM's MFU (Chowdhery et al. 2022, appendix B): 2 FLOPs per
-// multiply-add of every weight matrix (12 C^2 per block plus the V x C head), plus attention's
-// scores and weighted values, 4 C per attended position per block (plus 2 NH for the clock-class bias).
-// Training counts 3x the forward pass (backward = 2x). Embedding lookups, norms and activations are not
-// counted. These are the FLOPs the model needs, not what a kernel happens to execute (our attention also
-// computes the masked half).
+// multiply-add of every weight matrix (12 C^2 per attention block, 9 C^2 per Fourier block, plus the V x C
+// head), plus attention's scores and weighted values, 4 C per attended position per block (and 2 NH for
+// the clock-class bias), or the Fourier mixer's FFTs (5 n log2 n + 3 n per channel, n = 2T; 2 C per
+// attended position when decoding by direct sums). Training counts 3x the forward pass (backward = 2x).
+// Embedding lookups, norms, activations and the Fourier kernel's transcendentals are not counted. These
+// are the FLOPs the model needs, not what a kernel happens to execute (our attention also computes the
+// masked half).
 
 #include "model/model_config.h"
 

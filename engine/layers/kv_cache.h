@@ -11,11 +11,13 @@
 
 namespace cllm::layers {
 
-// One layer's cache: keys and values [max_sequences, max_positions, C].
+// One layer's cache: keys and values [max_sequences, max_positions, C] for attention; for the Fourier
+// mixer `k` holds each sequence's past inputs instead and `kernel` [C, max_positions] its kernel.
 template <typename S>
 struct KvLayer {
   S* k = nullptr;
   S* v = nullptr;
+  S* kernel = nullptr;
   int max_positions = 0;
 };
 
@@ -29,11 +31,13 @@ class KvCache {
         channels_(channels),
         k_(size(), S(0)),
         v_(size(), S(0)),
+        kernels_(static_cast<size_t>(layers) * channels * max_positions, S(0)),
         classes_(static_cast<size_t>(max_sequences) * max_positions, 0) {}
 
   KvLayer<S> layer(int l) {
     const size_t offset = static_cast<size_t>(l) * sequences_ * positions_ * channels_;
-    return {k_.data() + offset, v_.data() + offset, positions_};
+    return {k_.data() + offset, v_.data() + offset,
+            kernels_.data() + static_cast<size_t>(l) * channels_ * positions_, positions_};
   }
   // The clock class of the token at each cached position, [max_sequences, max_positions].
   uint8_t* classes() { return classes_.data(); }
@@ -62,7 +66,7 @@ class KvCache {
   size_t size() const { return static_cast<size_t>(layers_) * sequences_ * positions_ * channels_; }
 
   int layers_, sequences_, positions_, channels_;
-  std::vector<S> k_, v_, scratch_;
+  std::vector<S> k_, v_, kernels_, scratch_;
   std::vector<uint8_t> classes_;
 };
 

@@ -16,9 +16,17 @@ size_t element_count(const std::vector<int64_t>& shape) {
 size_t ParameterTable::add(std::string name, std::vector<int64_t> shape, bool decay, Init init,
                            double init_std) {
   const size_t size = element_count(shape);
-  tensors_.push_back({std::move(name), std::move(shape), total_, size, decay, init, init_std});
+  tensors_.push_back({std::move(name), std::move(shape), total_, size, decay, init, init_std, {}});
   total_ += size;
   return tensors_.back().offset;
+}
+
+size_t ParameterTable::add_with_values(std::string name, std::vector<int64_t> shape, bool decay,
+                                       std::vector<double> values) {
+  require(values.size() == element_count(shape), "internal error: parameter " + name + " has the wrong size");
+  const size_t offset = add(std::move(name), std::move(shape), decay, Init::values);
+  tensors_.back().init_values = std::move(values);
+  return offset;
 }
 
 size_t ParameterTable::add_constant(std::string name, std::vector<int64_t> shape,

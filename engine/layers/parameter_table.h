@@ -16,7 +16,7 @@ namespace cllm::layers {
 
 // How a parameter starts (Transformer::initialize walks the table in order, drawing only for `normal`,
 // so the random stream is fixed by the table).
-enum class Init { zeros, ones, normal, lattice_embedding };
+enum class Init { zeros, ones, normal, values, lattice_embedding };
 
 struct ParameterTensor {
   std::string name;
@@ -25,7 +25,8 @@ struct ParameterTensor {
   size_t size = 0;
   bool decay = false;  // AdamW weight decay applies to matrices and embeddings, not to biases and gains
   Init init = Init::zeros;
-  double init_std = 0;  // for Init::normal
+  double init_std = 0;              // for Init::normal
+  std::vector<double> init_values;  // for Init::values: the starting value of every element
 };
 
 struct ConstantTensor {
@@ -40,6 +41,9 @@ class ParameterTable {
   static constexpr size_t kNone = static_cast<size_t>(-1);
 
   size_t add(std::string name, std::vector<int64_t> shape, bool decay, Init init, double init_std = 0);
+  // A parameter that starts at the given values (Init::values).
+  size_t add_with_values(std::string name, std::vector<int64_t> shape, bool decay,
+                         std::vector<double> values);
   size_t add_constant(std::string name, std::vector<int64_t> shape, std::vector<double> values);
 
   const std::vector<ParameterTensor>& tensors() const { return tensors_; }

@@ -104,6 +104,12 @@ const std::vector<ModelOption>& model_options() {
        "none, or clock: a learned per-head bias between the clock classes (prime mod 12) of two tokens",
        {"none", "clock"},
        &ModelConfig::attention_bias},
+      {"mixer",
+       "token mixer",
+       "attention, fourier (the damped Fourier mixer in every block) or alternate (Fourier in every second "
+       "block)",
+       {"attention", "fourier", "alternate"},
+       &ModelConfig::mixer},
   };
   return options;
 }

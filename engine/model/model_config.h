@@ -19,6 +19,7 @@ struct ModelConfig {
   std::string positional = "learned";
   std::string embedding_init = "random";
   std::string attention_bias = "none";
+  std::string mixer = "attention";
 
   int head_size() const { return n_embd / n_head; }
   // Exact number of scalars in the parameter buffer (see TransformerGraph).

@@ -70,6 +70,9 @@ class Transformer {
         case layers::Init::ones:
           std::fill(p, p + t.size, S(1));
           break;
+        case layers::Init::values:
+          std::copy(t.init_values.begin(), t.init_values.end(), p);
+          break;
         case layers::Init::normal: {
           // In float as the float32 model has always drawn, so a seed gives the same model in any scalar.
           const float std = static_cast<float>(t.init_std);
@@ -192,8 +195,8 @@ class Transformer {
     layers::ActivationTable table;
     std::vector<S> buffer;
     struct Acts {
-      S* x = nullptr;                         // [NS,C] the residual stream
-      typename layers::Block::Acts<S> block;  // reused by every block in turn
+      S* x = nullptr;  // [NS,C] the residual stream
+      std::vector<typename layers::Block::Acts<S>> blocks;
       layers::LayerNorm::Acts<S> lnf;
       S* logits = nullptr;  // [NS,V]
     } acts;
@@ -223,8 +226,8 @@ class Transformer {
     graph_.embedding().template forward<Ops>(w, a.x, tokens.data(), pass);
     for (size_t l = 0; l < graph_.blocks().size(); ++l) {
       auto cache = state.cache.layer(static_cast<int>(l));
-      graph_.blocks()[l].template forward<Ops>(w, a.block, a.x, pass, &cache);
-      std::copy(a.block.out, a.block.out + static_cast<size_t>(NS) * C, a.x);
+      graph_.blocks()[l].template forward<Ops>(w, a.blocks[l], a.x, pass, &cache);
+      std::copy(a.blocks[l].out, a.blocks[l].out + static_cast<size_t>(NS) * C, a.x);
     }
     graph_.final_norm().template forward<Ops>(w, a.lnf, a.x, NS);
     graph_.embedding().template head_forward<Ops>(w, a.logits, a.lnf.out, NS);
@@ -261,20 +264,20 @@ class Transformer {
     size_t end = shared;
     for (const auto& block : graph.blocks()) {
       s.table().set_cursor(shared);
-      a.scratch.push_back(block.plan_backward(s, N));
+      a.scratch.push_back(block.plan_backward(s, pass));
       end = std::max(end, s.table().cursor());
     }
     s.table().set_cursor(end);
     return a;
   }
 
-  // The buffers of a decoding step over pass.B sequences (one block's worth, reused by every block).
+  // The buffers of a decoding step over pass.B sequences.
   static typename DecodeState::Acts plan_decode(const TransformerGraph& graph, layers::Slicer<S>& s,
                                                 const layers::Pass& pass) {
     const long rows = pass.rows();
     typename DecodeState::Acts a;
     a.x = s.take("x", rows * graph.config().n_embd);
-    a.block = graph.blocks()[0].plan(s, pass, true);
+    for (const auto& block : graph.blocks()) a.blocks.push_back(block.plan(s, pass, true));
     a.lnf = graph.final_norm().plan(s, "ln_f", rows);
     a.logits = s.take("logits", rows * graph.config().vocab_size);
     return a;

@@ -15,7 +15,8 @@ std::vector<layers::Block> make_blocks(ParameterTable& table, const ModelConfig&
                                            layers::clock_log_match());
   std::vector<layers::Block> blocks;
   blocks.reserve(c.n_layer);
-  for (int l = 0; l < c.n_layer; ++l) blocks.emplace_back(table, l, shape);
+  for (int l = 0; l < c.n_layer; ++l)
+    blocks.emplace_back(table, l, shape, c.mixer == "fourier" || (c.mixer == "alternate" && l % 2 == 1));
   return blocks;
 }
 

@@ -7,6 +7,7 @@
 
 #include "ops/attention.h"
 #include "ops/cross_entropy.h"
+#include "ops/damped_conv.h"
 #include "ops/encoder.h"
 #include "ops/gelu.h"
 #include "ops/layernorm.h"
@@ -29,6 +30,11 @@ struct FastOps {
   static constexpr auto& attention_step = ops::attention_step;
   static constexpr auto& rope_forward = ops::rope_forward;
   static constexpr auto& rope_backward = ops::rope_backward;
+  static constexpr auto& damped_kernel_forward = ops::damped_kernel_forward;
+  static constexpr auto& damped_kernel_backward = ops::damped_kernel_backward;
+  static constexpr auto& causal_conv_forward = ops::causal_conv_forward;
+  static constexpr auto& causal_conv_backward = ops::causal_conv_backward;
+  static constexpr auto& causal_conv_step = ops::causal_conv_step;
   static constexpr auto& gelu_forward = ops::gelu_forward;
   static constexpr auto& gelu_backward = ops::gelu_backward;
   static constexpr auto& residual_forward = ops::residual_forward;
@@ -50,6 +56,11 @@ struct ReferenceOps {
   static constexpr auto& attention_step = ops::attention_step_ref<S>;
   static constexpr auto& rope_forward = ops::rope_forward_ref<S>;
   static constexpr auto& rope_backward = ops::rope_backward_ref<S>;
+  static constexpr auto& damped_kernel_forward = ops::damped_kernel_forward_ref<S>;
+  static constexpr auto& damped_kernel_backward = ops::damped_kernel_backward_ref<S>;
+  static constexpr auto& causal_conv_forward = ops::causal_conv_forward_ref<S>;
+  static constexpr auto& causal_conv_backward = ops::causal_conv_backward_ref<S>;
+  static constexpr auto& causal_conv_step = ops::causal_conv_step_ref<S>;
   static constexpr auto& gelu_forward = ops::gelu_forward_ref<S>;
   static constexpr auto& gelu_backward = ops::gelu_backward_ref<S>;
   static constexpr auto& residual_forward = ops::residual_forward_ref<S>;

@@ -177,15 +177,18 @@ TEST_F(CliTest, GenerateIsReproducibleWithASeedAndReportsProbabilities) {
 
 TEST_F(CliTest, ModelOptionsReachTheCheckpointInfoAndGeneration) {
   const auto r = cllm(cat({"train", "corpus.txt", "--steps", "5", "--positional", "rope", "--embedding-init",
-                           "lattice", "--attention-bias", "clock", "--out", "options.safetensors"},
+                           "lattice", "--attention-bias", "clock", "--mixer", "alternate", "--out",
+                           "options.safetensors"},
                           kQuick));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("rope positions, lattice embedding init, clock attention bias"), std::string::npos)
+  EXPECT_NE(r.err.find("rope positions, lattice embedding init, clock attention bias, alternate mixer"),
+            std::string::npos)
       << r.err;
   const auto info = nlohmann::json::parse(cllm({"info", "options.safetensors", "--json"}).out);
   EXPECT_EQ(info["model"]["positional"], "rope");
   EXPECT_EQ(info["model"]["embedding_init"], "lattice");
   EXPECT_EQ(info["model"]["attention_bias"], "clock");
+  EXPECT_EQ(info["model"]["mixer"], "alternate");
   const auto g = cllm({"generate", "-c", "options.safetensors", "--prompt", "The", "-n", "8", "--seed", "1"});
   EXPECT_EQ(g.exit_code, 0) << g.err;
   expect_one_line_error(cllm(cat({"train", "corpus.txt", "--positional", "helix"}, kQuick)),

@@ -16,15 +16,20 @@ inline std::vector<std::string> model_variant_names() {
   std::vector<std::string> names = layers::positional_encoding_names();  // learned (the default) first
   names.push_back("lattice_init");
   names.push_back("clock_bias");
+  names.push_back("fourier");
+  names.push_back("alternate");
   return names;
 }
 
-// `c` with the variant applied: a positional encoding's name, "lattice_init" or "clock_bias".
+// `c` with the variant applied: a positional encoding's name, "lattice_init", "clock_bias", or a mixer
+// ("fourier", "alternate").
 inline ModelConfig with_variant(ModelConfig c, const std::string& variant) {
   if (variant == "lattice_init")
     c.embedding_init = "lattice";
   else if (variant == "clock_bias")
     c.attention_bias = "clock";
+  else if (variant == "fourier" || variant == "alternate")
+    c.mixer = variant;
   else
     c.positional = variant;
   return c;

@@ -4,6 +4,8 @@
 
 #include "bench/flops.h"
 
+#include <cmath>
+
 namespace {
 
 TEST(Flops, SequenceIsTheSumOfItsTokens) {
@@ -30,6 +32,29 @@ TEST(Flops, MatchesAHandCountOfTheWeights) {
   // A token attending to 3 positions: scores and weighted values, 2 x 8 x 3 multiply-adds per block.
   const double attention = 2 * (2 * 8 * 3);
   EXPECT_DOUBLE_EQ(cllm::bench::forward_flops_per_token(c, 3), 2 * (weights + attention));
+}
+
+// The Fourier mixer: 9 C^2 weights per block; per sequence its FFTs instead of the attention sums, which
+// grow as T^2 and so cost more than the FFTs from some length on.
+TEST(Flops, FourierBlocksCountTheirFfts) {
+  cllm::ModelConfig a;
+  a.vocab_size = 10, a.n_embd = 8, a.n_layer = 2, a.n_head = 2, a.block_size = 1024;
+  cllm::ModelConfig f = a;
+  f.mixer = "fourier";
+  EXPECT_DOUBLE_EQ(cllm::bench::forward_flops_per_token(a, 0) - cllm::bench::forward_flops_per_token(f, 0),
+                   2 * 2.0 * 3 * 8 * 8);  // qkv is 3 C^2 per block
+  const int T = 256;
+  const double n = 2.0 * T;
+  const double ffts = 2 * 8 * (5 * n * std::log2(n) + 6 * (n / 2 + 1));
+  EXPECT_DOUBLE_EQ(cllm::bench::forward_flops_per_sequence(f, T),
+                   T * cllm::bench::forward_flops_per_token(f, 0) + ffts);
+  EXPECT_LT(cllm::bench::forward_flops_per_sequence(f, 1024),
+            cllm::bench::forward_flops_per_sequence(a, 1024));
+  cllm::ModelConfig alt = a;
+  alt.mixer = "alternate";  // block 0 attention, block 1 Fourier
+  EXPECT_DOUBLE_EQ(
+      2 * cllm::bench::forward_flops_per_sequence(alt, T),
+      cllm::bench::forward_flops_per_sequence(a, T) + cllm::bench::forward_flops_per_sequence(f, T));
 }
 
 }  // namespace

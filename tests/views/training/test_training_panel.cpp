@@ -100,6 +100,8 @@ class TestTrainingPanel : public QObject {
     QVERIFY(editor.findChild<QComboBox*>("attentionBiasCombo"));
     editor.findChild<QComboBox*>("attentionBiasCombo")->setCurrentText("clock");
     QCOMPARE(QString::fromStdString(editor.config().attention_bias), QString("clock"));
+    editor.findChild<QComboBox*>("mixerCombo")->setCurrentText("fourier");
+    QCOMPARE(QString::fromStdString(editor.config().mixer), QString("fourier"));
     positional->setCurrentText("rope");
     init->setCurrentText("lattice");
     ModelConfig c = editor.config();
