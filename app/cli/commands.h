@@ -12,5 +12,6 @@ void add_info_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_number_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
+void add_ablate_command(CLI::App& app);
 
 }  // namespace cllm::cli

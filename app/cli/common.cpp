@@ -54,6 +54,40 @@ std::vector<CLI::Option*> add_model_shape_options(CLI::App& command, ModelShapeO
   return added;
 }
 
+std::vector<CLI::Option*> add_tokenizer_options(CLI::App& command, TokenizerSpec& tokenizer) {
+  return {command.add_option("--tokenizer", tokenizer.kind, "char, byte, word or bpe")->capture_default_str(),
+          command.add_option("--vocab-size", tokenizer.vocab_size,
+                             "bpe: vocabulary size (default " + std::to_string(default_vocab_size("bpe")) +
+                                 "); word: maximum (default 0 = every word)"),
+          command.add_option("--min-frequency", tokenizer.min_frequency, "word: rarer words become <unk>")};
+}
+
+std::vector<CLI::Option*> add_train_config_options(CLI::App& command, TrainConfig& t, bool& no_clip) {
+  return {
+      command.add_option("--batch", t.batch_size, "sequences per micro-batch")->capture_default_str(),
+      command.add_option("--lr", t.lr, "peak learning rate")->capture_default_str(),
+      command.add_option("--min-lr", t.min_lr, "learning rate at the end of the cosine decay")
+          ->capture_default_str(),
+      command.add_option("--warmup", t.warmup_steps, "linear warmup steps")->capture_default_str(),
+      command.add_option("--schedule", t.schedule, "cosine or constant")->capture_default_str(),
+      command.add_option("--weight-decay", t.weight_decay, "AdamW decoupled weight decay")
+          ->capture_default_str(),
+      command.add_option("--beta1", t.beta1, "AdamW beta1")->capture_default_str(),
+      command.add_option("--beta2", t.beta2, "AdamW beta2")->capture_default_str(),
+      command.add_option("--eps", t.eps, "AdamW epsilon")->capture_default_str(),
+      command.add_option("--clip", t.grad_clip, "clip the global gradient norm to this (0 = off)")
+          ->capture_default_str(),
+      command.add_flag("--no-clip", no_clip, "turn gradient clipping off"),
+      command.add_option("--grad-accum", t.grad_accum, "micro-batches per optimizer step")
+          ->capture_default_str(),
+      command.add_option("--eval-interval", t.eval_interval, "steps between evaluations (0 = at the end)")
+          ->capture_default_str(),
+      command.add_option("--eval-batches", t.eval_batches, "validation batches per evaluation (0 = all)")
+          ->capture_default_str(),
+      command.add_option("--val-fraction", t.validation_fraction, "last part of the corpus held out")
+          ->capture_default_str()};
+}
+
 void print_json(const nlohmann::json& j) {
   std::cout << j.dump() << std::endl;
 }

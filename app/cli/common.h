@@ -9,6 +9,8 @@
 
 #include "data/corpus.h"
 #include "model/model_config.h"
+#include "text/tokenizer.h"
+#include "train/train_config.h"
 
 namespace cllm::cli {
 
@@ -34,6 +36,13 @@ struct ModelShapeOptions {
 };
 // Returns the options added, so a command can attach conditions to them (e.g. excludes --resume).
 std::vector<CLI::Option*> add_model_shape_options(CLI::App& command, ModelShapeOptions& shape);
+
+// --tokenizer --vocab-size --min-frequency (train and ablate).
+std::vector<CLI::Option*> add_tokenizer_options(CLI::App& command, TokenizerSpec& tokenizer);
+// The optimisation and evaluation options of a TrainConfig except --steps and --seed: --batch --lr
+// --min-lr --warmup --schedule --weight-decay --beta1 --beta2 --eps --clip --no-clip --grad-accum
+// --eval-interval --eval-batches --val-fraction (train and ablate); the caller applies `no_clip`.
+std::vector<CLI::Option*> add_train_config_options(CLI::App& command, TrainConfig& train, bool& no_clip);
 
 // One JSON object per line on stdout, flushed (scripts read it as it comes).
 void print_json(const nlohmann::json& j);

@@ -198,41 +198,12 @@ void add_train_command(CLI::App& app) {
   auto* resume =
       cmd->add_option("--resume", o->resume, "continue the run saved in this checkpoint (same corpus)");
   auto model_option = [&](CLI::Option* opt) { opt->excludes(resume); };
-  model_option(
-      cmd->add_option("--tokenizer", o->tokenizer.kind, "char, byte, word or bpe")->capture_default_str());
-  model_option(cmd->add_option("--vocab-size", o->tokenizer.vocab_size,
-                               "bpe: vocabulary size (default " + std::to_string(default_vocab_size("bpe")) +
-                                   "); word: maximum (default 0 = every word)"));
-  model_option(
-      cmd->add_option("--min-frequency", o->tokenizer.min_frequency, "word: rarer words become <unk>"));
+  for (CLI::Option* opt : add_tokenizer_options(*cmd, o->tokenizer)) model_option(opt);
   for (CLI::Option* opt : add_model_shape_options(*cmd, o->shape)) model_option(opt);
   TrainConfig& t = o->train;
   cmd->add_option("--steps", o->steps, "optimizer steps (with --resume: the new total; default 2000)");
-  model_option(cmd->add_option("--batch", t.batch_size, "sequences per micro-batch")->capture_default_str());
-  model_option(cmd->add_option("--lr", t.lr, "peak learning rate")->capture_default_str());
-  model_option(cmd->add_option("--min-lr", t.min_lr, "learning rate at the end of the cosine decay")
-                   ->capture_default_str());
-  model_option(cmd->add_option("--warmup", t.warmup_steps, "linear warmup steps")->capture_default_str());
-  model_option(cmd->add_option("--schedule", t.schedule, "cosine or constant")->capture_default_str());
-  model_option(cmd->add_option("--weight-decay", t.weight_decay, "AdamW decoupled weight decay")
-                   ->capture_default_str());
-  model_option(cmd->add_option("--beta1", t.beta1, "AdamW beta1")->capture_default_str());
-  model_option(cmd->add_option("--beta2", t.beta2, "AdamW beta2")->capture_default_str());
-  model_option(cmd->add_option("--eps", t.eps, "AdamW epsilon")->capture_default_str());
-  model_option(cmd->add_option("--clip", t.grad_clip, "clip the global gradient norm to this (0 = off)")
-                   ->capture_default_str());
-  model_option(cmd->add_flag("--no-clip", o->no_clip, "turn gradient clipping off"));
-  model_option(cmd->add_option("--grad-accum", t.grad_accum, "micro-batches per optimizer step")
-                   ->capture_default_str());
-  model_option(
-      cmd->add_option("--eval-interval", t.eval_interval, "steps between evaluations (0 = at the end)")
-          ->capture_default_str());
-  model_option(
-      cmd->add_option("--eval-batches", t.eval_batches, "validation batches per evaluation (0 = all)")
-          ->capture_default_str());
+  for (CLI::Option* opt : add_train_config_options(*cmd, t, o->no_clip)) model_option(opt);
   model_option(cmd->add_option("--seed", t.seed, "initialisation and data order")->capture_default_str());
-  model_option(cmd->add_option("--val-fraction", t.validation_fraction, "last part of the corpus held out")
-                   ->capture_default_str());
   cmd->add_option("--out", o->out, "checkpoint to write (the best one goes beside it as *.best.safetensors)")
       ->capture_default_str();
   cmd->add_option("--metrics", o->metrics, "append every step and evaluation as JSON lines to this file");

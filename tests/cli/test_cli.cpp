@@ -176,10 +176,10 @@ TEST_F(CliTest, GenerateIsReproducibleWithASeedAndReportsProbabilities) {
 }
 
 TEST_F(CliTest, ModelOptionsReachTheCheckpointInfoAndGeneration) {
-  const auto r = cllm(cat({"train", "corpus.txt", "--steps", "5", "--positional", "rope", "--embedding-init",
-                           "lattice", "--attention-bias", "clock", "--mixer", "alternate", "--out",
-                           "options.safetensors"},
-                          kQuick));
+  const auto r =
+      cllm(cat({"train", "corpus.txt", "--steps", "5", "--positional", "rope", "--embedding-init", "lattice",
+                "--attention-bias", "clock", "--mixer", "alternate", "--out", "options.safetensors"},
+               kQuick));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("rope positions, lattice embedding init, clock attention bias, alternate mixer"),
             std::string::npos)
@@ -195,6 +195,35 @@ TEST_F(CliTest, ModelOptionsReachTheCheckpointInfoAndGeneration) {
                         "unknown positional encoding 'helix'");
   expect_one_line_error(cllm(cat({"train", "corpus.txt", "--embedding-init", "prime"}, kQuick)),
                         "unknown embedding initialisation 'prime'");
+}
+
+TEST_F(CliTest, AblateComparesVariantsOverSeedsAndSavesTheTable) {
+  const auto r = cllm(cat({"ablate", "corpus.txt", "--steps", "4", "--seeds", "1,2", "--variant", "baseline",
+                           "--variant", "attention_bias=clock", "--out-dir", "abl", "--json"},
+                          kQuick));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // One line per run, then the whole result.
+  std::istringstream lines(r.out);
+  std::string line, last;
+  int run_lines = 0;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line);
+    run_lines += j["event"] == "run";
+    last = line;
+  }
+  EXPECT_EQ(run_lines, 4);
+  const auto done = nlohmann::json::parse(last);
+  ASSERT_EQ(done["ablation"]["variants"].size(), 2u);
+  EXPECT_EQ(done["ablation"]["variants"][1]["variant"], "attention_bias=clock");
+  EXPECT_EQ(done["ablation"]["variants"][1]["runs"], 2);
+  for (const char* file :
+       {"abl/ablation.csv", "abl/ablation.md", "abl/ablation.json", "abl/runs/baseline-seed2.jsonl"})
+    EXPECT_TRUE(fs::exists(dir_ + "/" + file)) << file;
+  std::ifstream md(dir_ + "/abl/ablation.md");
+  const std::string table((std::istreambuf_iterator<char>(md)), {});
+  EXPECT_NE(table.find("| attention_bias=clock |"), std::string::npos) << table;
+  expect_one_line_error(cllm(cat({"ablate", "corpus.txt", "--variant", "mixer=transformer"}, kQuick)),
+                        "unknown token mixer 'transformer'");
 }
 
 TEST_F(CliTest, EvalReportsLossAndPerplexity) {

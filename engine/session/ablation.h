@@ -1,0 +1,85 @@
+#pragma once
+// An ablation: the measured answer to "does this option help?". The baseline and each variant (one
+// model option changed, e.g. "positional=rope") train on the same corpus with the same step budget,
+// training config and seeds; each (variant, seed) is one TrainingSession, so a run here is exactly a
+// `cllm train` run. Results are the final validation loss and bits per byte, the parameter count,
+// training tokens/s (tokens through forward + backward + update per second of step time) and wall time
+// (the whole run, evaluations included), summarised per variant as mean and sample standard deviation
+// over the seeds.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "model/model_config.h"
+#include "text/tokenizer.h"
+#include "train/train_config.h"
+#include "train/trainer.h"
+
+namespace cllm {
+
+struct Corpus;
+
+struct AblationVariant {
+  std::string name;  // "baseline" or "key=value[,key=value]"
+  ModelConfig model;
+};
+
+// "baseline" is `base` itself; "positional=rope,mixer=fourier" changes those options of `base`. Throws
+// cllm::Error naming an unknown option or value.
+AblationVariant parse_variant(const ModelConfig& base, const std::string& spec);
+// The baseline, then every value of every model option that differs from `base`'s (model_options()).
+std::vector<AblationVariant> default_variants(const ModelConfig& base);
+
+struct AblationRun {
+  std::string variant;
+  uint64_t seed = 0;
+  int steps = 0;
+  double validation_loss = 0, bits_per_byte = 0;
+  int64_t parameters = 0;
+  double tokens_per_second = 0, wall_seconds = 0;
+};
+
+struct AblationRow {
+  std::string variant;
+  int runs = 0;
+  double loss_mean = 0, loss_std = 0, loss_min = 0, loss_max = 0;
+  double bits_per_byte_mean = 0;
+  int64_t parameters = 0;
+  double tokens_per_second_mean = 0, wall_seconds_mean = 0;
+};
+
+struct AblationSettings {
+  TokenizerSpec tokenizer;
+  TrainConfig train;            // its seed is replaced by each of `seeds`
+  std::vector<uint64_t> seeds;  // at least one; three or more give a spread
+  std::vector<AblationVariant> variants;
+};
+
+// Every hook optional. on_run_start(index, total, variant, seed) before each run; on_step and on_eval
+// as in run_training; stop_requested is polled between steps and ends the ablation after the current
+// run's final evaluation (the finished runs are returned).
+struct AblationObserver {
+  std::function<void(int, int, const AblationVariant&, uint64_t)> on_run_start;
+  std::function<void(const StepStats&)> on_step;
+  std::function<void(const EvalResult&)> on_eval;
+  std::function<void(const AblationRun&)> on_run_end;
+  std::function<bool()> stop_requested;
+};
+
+// Runs every variant with every seed (variant-major). Throws cllm::Error for a variant that cannot run
+// (impossible config, too large for memory) before training anything: all configs are checked first.
+std::vector<AblationRun> run_ablation(const Corpus& corpus, const AblationSettings& settings,
+                                      const AblationObserver& observer = {});
+
+// One row per variant, in the order the runs came.
+std::vector<AblationRow> summarize_ablation(const std::vector<AblationRun>& runs);
+std::string ablation_csv(const std::vector<AblationRow>& rows);
+// A markdown table: variant, validation loss mean ± std (n), bits per byte, parameters, tokens/s, wall s.
+std::string ablation_markdown(const std::vector<AblationRow>& rows);
+nlohmann::json ablation_json(const std::vector<AblationRun>& runs, const std::vector<AblationRow>& rows);
+
+}  // namespace cllm

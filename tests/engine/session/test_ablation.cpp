@@ -1,0 +1,131 @@
+// Ablations: variants from the option table, runs that are exactly training sessions, honest summaries.
+#include "session/ablation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "data/corpus.h"
+#include "session/training_session.h"
+#include "util/error.h"
+
+namespace cllm {
+namespace {
+
+Corpus test_corpus() {
+  Corpus c;
+  c.name = "test";
+  for (int i = 0; i < 300; ++i) c.text += "the cat sat on the mat " + std::to_string(i % 23) + ".\n";
+  return c;
+}
+
+ModelConfig tiny() {
+  ModelConfig c = model_preset("tiny");
+  c.block_size = 16;
+  return c;
+}
+
+TrainConfig quick() {
+  TrainConfig t;
+  t.steps = 6;
+  t.batch_size = 2;
+  t.warmup_steps = 1;
+  t.eval_batches = 2;
+  return t;
+}
+
+TEST(Ablation, VariantsComeFromTheOptionTable) {
+  const auto variants = default_variants(tiny());
+  ASSERT_FALSE(variants.empty());
+  EXPECT_EQ(variants[0].name, "baseline");
+  size_t values = 0;
+  for (const ModelOption& o : model_options()) values += o.values.size() - 1;
+  EXPECT_EQ(variants.size(), 1 + values);
+  for (size_t i = 1; i < variants.size(); ++i) EXPECT_NE(variants[i].model, tiny()) << variants[i].name;
+  const AblationVariant v = parse_variant(tiny(), "positional=rope,mixer=alternate");
+  EXPECT_EQ(v.model.positional, "rope");
+  EXPECT_EQ(v.model.mixer, "alternate");
+  EXPECT_EQ(v.model.n_embd, tiny().n_embd);
+  EXPECT_THROW(parse_variant(tiny(), "colour=red"), Error);
+  EXPECT_THROW(parse_variant(tiny(), "positional=helix"), Error);
+  EXPECT_THROW(parse_variant(tiny(), "positional"), Error);
+}
+
+// A run of an ablation is the training session the same settings give: same seed, same loss.
+TEST(Ablation, RunsAreTrainingSessionsWithTheSameDataAndSeeds) {
+  const Corpus corpus = test_corpus();
+  AblationSettings s;
+  s.train = quick();
+  s.seeds = {4, 5};
+  s.variants = {parse_variant(tiny(), "baseline"), parse_variant(tiny(), "positional=rope")};
+  int started = 0, ended = 0;
+  AblationObserver observer;
+  observer.on_run_start = [&](int index, int total, const AblationVariant&, uint64_t) {
+    EXPECT_EQ(index, started++);
+    EXPECT_EQ(total, 4);
+  };
+  observer.on_run_end = [&](const AblationRun&) { ++ended; };
+  const auto runs = run_ablation(corpus, s, observer);
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_EQ(ended, 4);
+  EXPECT_EQ(runs[0].variant, "baseline");
+  EXPECT_EQ(runs[1].seed, 5u);
+  EXPECT_EQ(runs[2].variant, "positional=rope");
+
+  TrainingSession::NewRun direct{s.tokenizer, tiny(), s.train};
+  direct.train.seed = 5;
+  auto session = TrainingSession::start(corpus, direct);
+  const EvalResult last = run_training(session->trainer(), {});
+  EXPECT_EQ(runs[1].validation_loss, last.loss);
+  EXPECT_EQ(runs[1].parameters, session->model().config().parameter_count());
+  EXPECT_EQ(runs[1].steps, 6);
+  EXPECT_GT(runs[1].tokens_per_second, 0);
+  EXPECT_NE(runs[2].validation_loss, runs[0].validation_loss);
+}
+
+TEST(Ablation, ABadVariantFailsBeforeAnyTraining) {
+  AblationSettings s;
+  s.train = quick();
+  s.seeds = {1};
+  ModelConfig odd = tiny();
+  odd.n_embd = 12, odd.n_head = 4;  // head size 3: rope impossible
+  s.variants = {AblationVariant{"baseline", tiny()}, AblationVariant{"positional=rope", odd}};
+  s.variants[1].model.positional = "rope";
+  int started = 0;
+  AblationObserver observer;
+  observer.on_run_start = [&](int, int, const AblationVariant&, uint64_t) { ++started; };
+  try {
+    run_ablation(test_corpus(), s, observer);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ablation variant 'positional=rope'"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(started, 0);
+}
+
+TEST(Ablation, SummaryIsMeanAndSampleStandardDeviationPerVariant) {
+  std::vector<AblationRun> runs = {{"a", 1, 10, 2.0, 3.0, 100, 1000, 1},
+                                   {"a", 2, 10, 3.0, 4.0, 100, 3000, 3},
+                                   {"b", 1, 10, 1.5, 2.0, 90, 500, 2}};
+  const auto rows = summarize_ablation(runs);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].variant, "a");
+  EXPECT_EQ(rows[0].runs, 2);
+  EXPECT_DOUBLE_EQ(rows[0].loss_mean, 2.5);
+  EXPECT_DOUBLE_EQ(rows[0].loss_std, std::sqrt(0.5));
+  EXPECT_DOUBLE_EQ(rows[0].loss_min, 2.0);
+  EXPECT_DOUBLE_EQ(rows[0].loss_max, 3.0);
+  EXPECT_DOUBLE_EQ(rows[0].tokens_per_second_mean, 2000);
+  EXPECT_DOUBLE_EQ(rows[1].loss_std, 0.0);
+  const std::string md = ablation_markdown(rows);
+  EXPECT_NE(md.find("| a | 2.5000 ± 0.7071 (2) | 3.500 | 100 | 2000 | 2.0 |"), std::string::npos) << md;
+  const std::string csv = ablation_csv(rows);
+  EXPECT_NE(csv.find("\nb,1,1.500000,0.000000,1.500000,1.500000,2.000000,90,500.0,2.00\n"), std::string::npos)
+      << csv;
+  EXPECT_EQ(ablation_json(runs, rows)["variants"].size(), 2u);
+}
+
+}  // namespace
+}  // namespace cllm
