@@ -1213,6 +1213,11 @@
         <translation>Token-Mischer</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Word roots</source>
+        <translation>Wortwurzeln</translation>
+    </message>
+    <message>
         <location line="+72"/>
         <source>%1 parameters (%2 as float32); training needs %3 with batch %4</source>
         <translation>%1 Parameter (%2 als float32); Training braucht %3 bei Batch %4</translation>

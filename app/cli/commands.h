@@ -12,6 +12,7 @@ void add_info_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_number_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
+void add_precision_command(CLI::App& app);
 void add_ablate_command(CLI::App& app);
 
 }  // namespace cllm::cli

@@ -48,8 +48,11 @@ std::vector<CLI::Option*> add_model_shape_options(CLI::App& command, ModelShapeO
   for (const ModelOption& option : model_options()) {
     std::string flag = "--" + option.key;
     std::replace(flag.begin(), flag.end(), '_', '-');
+    // An on/off option is a flag: --roots means --roots=on.
+    const bool on_off = option.values == std::vector<std::string>{"off", "on"};
     added.push_back(
-        command.add_option(flag, shape.options.*option.field, option.help)->capture_default_str());
+        on_off ? command.add_flag(flag + "{on}", shape.options.*option.field, option.help)
+               : command.add_option(flag, shape.options.*option.field, option.help)->capture_default_str());
   }
   return added;
 }

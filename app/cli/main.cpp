@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cllm::cli::add_bench_command(app);
   cllm::cli::add_number_command(app);
   cllm::cli::add_embed_command(app);
+  cllm::cli::add_precision_command(app);
   cllm::cli::add_ablate_command(app);
   try {
     app.parse(argc, argv);

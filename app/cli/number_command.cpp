@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "inspect/word_number.h"
 #include "io/checkpoint.h"
 #include "lattice/number_report.h"
 #include "text/tokenizer.h"
@@ -18,6 +19,7 @@ namespace {
 struct NumberOptions {
   std::string number;
   std::string token;
+  std::string word;
   std::string checkpoint = kDefaultCheckpoint;
   int budget_ms = 2000;
   bool json = false;
@@ -103,9 +105,9 @@ int32_t find_token(const Tokenizer& tok, const std::string& text, const std::str
 }
 
 void run(const NumberOptions& o) {
-  require(o.number.empty() != o.token.empty(), o.number.empty()
-                                                   ? "give a number, or --token TEXT with a checkpoint"
-                                                   : "give either a number or --token, not both");
+  const int given = !o.number.empty() + !o.token.empty() + !o.word.empty();
+  require(given == 1, given == 0 ? "give a number, or --token TEXT or --word WORD with a checkpoint"
+                                 : "give one of a number, --token and --word");
   require(o.budget_ms >= 0, "--budget-ms must not be negative, got " + std::to_string(o.budget_ms));
   BigInt n;
   nlohmann::json token_json;
@@ -119,17 +121,37 @@ void run(const NumberOptions& o) {
         {"text", ck.tokenizer->token_label(id)}, {"id", id}, {"prime", prime}, {"checkpoint", o.checkpoint}};
     token_line = "\"" + ck.tokenizer->token_label(id) + "\" is token id " + std::to_string(id) + " of " +
                  o.checkpoint + ", so its prime is p_" + std::to_string(id) + " = " + std::to_string(prime);
+  } else if (!o.word.empty()) {
+    const Checkpoint ck = load_checkpoint(o.checkpoint);
+    const WordNumber w = word_number(ck.model_config, *ck.tokenizer, o.word);
+    n = w.number;
+    token_json = {{"word", w.word},
+                  {"id", w.id},
+                  {"root", w.root},
+                  {"root_id", w.root_id},
+                  {"root_prime", w.root_prime},
+                  {"affix", w.affix},
+                  {"affix_id", w.affix_id},
+                  {"affix_prime", w.affix_prime ? nlohmann::json(*w.affix_prime) : nlohmann::json(nullptr)},
+                  {"number", w.number.str()},
+                  {"checkpoint", o.checkpoint}};
+    token_line = "\"" + w.word + "\" = root \"" + w.root + "\" (p_" + std::to_string(w.root_id) + " = " +
+                 std::to_string(w.root_prime) + ")" +
+                 (w.affix_prime ? " × affix \"" + w.affix + "\" (p_" + std::to_string(w.affix_prime_index) +
+                                      " = " + std::to_string(*w.affix_prime) + ")"
+                                : std::string(", no affix")) +
+                 " = " + w.number.str();
   } else {
     n = parse_integer(o.number);
   }
   const NumberReport report = analyse_number(n, std::chrono::milliseconds(o.budget_ms));
   if (o.json) {
     nlohmann::json j = to_json(report);
-    if (!token_json.is_null()) j["token"] = token_json;
+    if (!token_json.is_null()) j[o.word.empty() ? "token" : "word"] = token_json;
     print_json(j);
     return;
   }
-  if (!token_line.empty()) line("token", token_line);
+  if (!token_line.empty()) line(o.word.empty() ? "token" : "word", token_line);
   print_report(report);
 }
 
@@ -142,6 +164,8 @@ void add_number_command(CLI::App& app) {
   cmd->add_option("number", o->number,
                   "an integer: digits (any length), or a^b, a^b+c, a^b-c (e.g. 2^521-1)");
   cmd->add_option("--token", o->token, "analyse the prime of this token of the checkpoint's vocabulary");
+  cmd->add_option("--word", o->word,
+                  "a word of a model trained with --roots on: its number p_root x p_affix, factorised");
   cmd->add_option("-c,--checkpoint", o->checkpoint, "checkpoint whose tokenizer --token looks in")
       ->capture_default_str();
   cmd->add_option("--budget-ms", o->budget_ms, "time allowed for factoring, in milliseconds")

@@ -5,10 +5,7 @@
 namespace cllm {
 
 std::vector<float> token_embeddings(const Gpt& model) {
-  const size_t size =
-      static_cast<size_t>(model.config().vocab_size) * static_cast<size_t>(model.config().n_embd);
-  const auto wte = model.parameters().subspan(model.graph().embedding().token_table(), size);
-  return {wte.begin(), wte.end()};
+  return model.graph().embedding().token_rows(model.parameters().data());
 }
 
 }  // namespace cllm

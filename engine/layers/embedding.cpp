@@ -40,11 +40,18 @@ std::vector<double> lattice_embedding(int vocab, int channels) {
 }
 
 Embedding::Embedding(ParameterTable& table, int vocab, int max_positions, int channels,
-                     const std::string& positional, const std::string& init)
+                     const std::string& positional, const std::string& init, const WordRootTables* roots)
     : vocab_(vocab), channels_(channels) {
   check_embedding_init(init);
-  wte_ = table.add("transformer.wte.weight", {vocab, channels}, true,
-                   init == "lattice" ? Init::lattice_embedding : Init::normal, 0.02);
+  const Init rows_init = init == "lattice" ? Init::lattice_embedding : Init::normal;
+  if (roots && !roots->root_of.empty()) {
+    root_of_ = roots->root_of;
+    affix_of_ = roots->affix_of;
+    root_ = table.add("transformer.wte.root", {roots->roots, channels}, true, rows_init, 0.02);
+    affix_ = table.add("transformer.wte.affix", {roots->affixes, channels}, true, Init::normal, 0.02);
+  } else {
+    wte_ = table.add("transformer.wte.weight", {vocab, channels}, true, rows_init, 0.02);
+  }
   switch (positional_kind(positional)) {
     case PositionKind::learned:
       wpe_ = table.add("transformer.wpe.weight", {max_positions, channels}, true, Init::normal, 0.02);

@@ -46,6 +46,17 @@ void ModelConfig::validate() const {
   require(layers::positional_kind(positional) != layers::PositionKind::rotary || head_size() % 2 == 0,
           "rotary positions (rope) need an even head size; width " + std::to_string(n_embd) + " / " +
               std::to_string(n_head) + " heads = " + std::to_string(head_size()));
+  const auto& r = word_roots;
+  require(roots == "on" || r.root_of.empty(), "root-word tables are set but roots are off");
+  if (roots == "on" && !r.root_of.empty()) {
+    require(r.root_of.size() == static_cast<size_t>(vocab_size) && r.affix_of.size() == r.root_of.size(),
+            "root-word tables cover " + std::to_string(r.root_of.size()) + " words, the vocabulary has " +
+                std::to_string(vocab_size));
+    require(r.roots >= 1 && r.affixes >= 1, "root-word tables need at least one root and one affix");
+    for (size_t v = 0; v < r.root_of.size(); ++v)
+      require(r.root_of[v] >= 0 && r.root_of[v] < r.roots && r.affix_of[v] >= 0 && r.affix_of[v] < r.affixes,
+              "root-word table entry of word " + std::to_string(v) + " is out of range");
+  }
   // Per layer 12 C^2 + 13 C, plus embeddings: estimate in double first so huge sizes cannot overflow.
   const double estimate = 12.0 * n_embd * n_embd * n_layer + double(vocab_size + block_size) * n_embd;
   require(estimate < double(kMaxParameters),
@@ -60,6 +71,11 @@ nlohmann::json ModelConfig::to_json() const {
                       {"n_head", n_head},
                       {"n_embd", n_embd}};
   for (const ModelOption& o : model_options()) j[o.key] = this->*o.field;
+  if (!word_roots.root_of.empty())
+    j["word_roots"] = {{"roots", word_roots.roots},
+                       {"affixes", word_roots.affixes},
+                       {"root_of", word_roots.root_of},
+                       {"affix_of", word_roots.affix_of}};
   return j;
 }
 
@@ -87,6 +103,21 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
     require(j[o.key].is_string(), "model config field '" + o.key + "' is not a string");
     c.*o.field = j[o.key].get<std::string>();
   }
+  if (j.contains("word_roots")) {
+    const auto& r = j["word_roots"];
+    require(r.is_object() && r.value("roots", nlohmann::json()).is_number_integer() &&
+                r.value("affixes", nlohmann::json()).is_number_integer() &&
+                r.value("root_of", nlohmann::json()).is_array() && r.value("affix_of", nlohmann::json()).is_array(),
+            "model config field 'word_roots' is malformed");
+    try {
+      c.word_roots.roots = r["roots"].get<int>();
+      c.word_roots.affixes = r["affixes"].get<int>();
+      c.word_roots.root_of = r["root_of"].get<std::vector<int32_t>>();
+      c.word_roots.affix_of = r["affix_of"].get<std::vector<int32_t>>();
+    } catch (const nlohmann::json::exception&) {
+      throw Error("model config field 'word_roots' holds something other than integers");
+    }
+  }
   c.validate();
   return c;
 }
@@ -110,6 +141,10 @@ const std::vector<ModelOption>& model_options() {
        "block)",
        {"attention", "fourier", "alternate"},
        &ModelConfig::mixer},
+      {"roots", "root-word setting",
+       "on (word tokenizer only): a word is a root plus an optional affix, embedded as E_root + E_affix",
+       {"off", "on"},
+       &ModelConfig::roots},
   };
   return options;
 }
@@ -119,10 +154,11 @@ std::string describe_options(const ModelConfig& c) {
   for (const ModelOption& o : model_options()) {
     const std::string& value = c.*o.field;
     if (value == o.values.front()) continue;
-    std::string name = o.key;
-    std::replace(name.begin(), name.end(), '_', ' ');
-    if (name == "positional") name = "positions";
-    out += (out.empty() ? "" : ", ") + value + " " + name;
+    std::string text = value + " " + o.key;
+    std::replace(text.begin(), text.end(), '_', ' ');
+    if (o.key == "positional") text = value + " positions";
+    if (o.key == "roots") text = "word roots";
+    out += (out.empty() ? "" : ", ") + text;
   }
   return out.empty() ? "default options" : out;
 }

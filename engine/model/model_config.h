@@ -7,6 +7,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "layers/embedding.h"
+
 namespace cllm {
 
 struct ModelConfig {
@@ -20,6 +22,11 @@ struct ModelConfig {
   std::string embedding_init = "random";
   std::string attention_bias = "none";
   std::string mixer = "attention";
+  std::string roots = "off";
+  // With roots "on" (word tokenizer only): each word's root and affix (text/word_roots.h). Empty until a
+  // run starts, which fills them from its tokenizer; the checkpoint keeps them. While empty the model is
+  // sized as without roots (an upper bound for estimates).
+  layers::WordRootTables word_roots;
 
   int head_size() const { return n_embd / n_head; }
   // Exact number of scalars in the parameter buffer (see TransformerGraph).

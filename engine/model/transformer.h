@@ -80,7 +80,7 @@ class Transformer {
           break;
         }
         case layers::Init::lattice_embedding: {
-          const auto rows = layers::lattice_embedding(config_.vocab_size, config_.n_embd);
+          const auto rows = layers::lattice_embedding(static_cast<int>(t.shape[0]), static_cast<int>(t.shape[1]));
           std::copy(rows.begin(), rows.end(), p);
           break;
         }
@@ -107,14 +107,17 @@ class Transformer {
 
     const layers::Weights<S> w = weights();
     const layers::Pass pass = training_pass();
-    graph_.embedding().template forward<Ops>(w, a_.encoded, inputs, pass);
+    const auto& embedding = graph_.embedding();
+    if (embedding.composed()) embedding.template compose<Ops>(w, a_.table);
+    const auto table = embedding.table(w, a_.table, a_.dtable);
+    embedding.template forward<Ops>(w, table, a_.encoded, inputs, pass);
     const S* x = a_.encoded;
     for (size_t l = 0; l < graph_.blocks().size(); ++l) {
       graph_.blocks()[l].template forward<Ops>(w, a_.blocks[l], x, pass, nullptr);
       x = a_.blocks[l].out;
     }
     graph_.final_norm().template forward<Ops>(w, a_.lnf, x, N);
-    graph_.embedding().template head_forward<Ops>(w, a_.logits, a_.lnf.out, N);
+    embedding.template head_forward<Ops>(table, a_.logits, a_.lnf.out, N);
     if (!targets) return std::numeric_limits<S>::quiet_NaN();
     return Ops::cross_entropy_forward(a_.probs, a_.losses, a_.logits, targets_.data(), static_cast<int>(N),
                                       config_.vocab_size);
@@ -132,7 +135,10 @@ class Transformer {
     if (loss_scale != S(1))
       for (long i = 0; i < N * V; ++i) a_.dlogits[i] *= loss_scale;
     layers::zero(a_.dlnf, N * C);
-    graph_.embedding().template head_backward<Ops>(w, a_.dlogits, a_.lnf.out, a_.dlnf, N);
+    const auto& embedding = graph_.embedding();
+    const auto table = embedding.table(w, a_.table, a_.dtable);
+    if (embedding.composed()) layers::zero(a_.dtable, static_cast<size_t>(V) * C);
+    embedding.template head_backward<Ops>(table, a_.dlogits, a_.lnf.out, a_.dlnf, N);
     // dresidual carries d(loss)/d(residual stream) down through the blocks.
     layers::zero(a_.dresidual, N * C);
     graph_.final_norm().template backward<Ops>(w, a_.lnf, a_.blocks.back().out, a_.dlnf, a_.dresidual, N);
@@ -140,7 +146,8 @@ class Transformer {
       const S* in = l == 0 ? a_.encoded : a_.blocks[l - 1].out;
       graph_.blocks()[l].template backward<Ops>(w, a_.blocks[l], a_.scratch[l], in, a_.dresidual, pass);
     }
-    graph_.embedding().template backward<Ops>(w, a_.dresidual, inputs_.data(), pass);
+    embedding.template backward<Ops>(w, table, a_.dresidual, inputs_.data(), pass);
+    if (embedding.composed()) embedding.template decompose<Ops>(w, a_.dtable);
   }
 
   void zero_gradients() { std::fill(grads_.begin(), grads_.end(), S(0)); }
@@ -195,7 +202,8 @@ class Transformer {
     layers::ActivationTable table;
     std::vector<S> buffer;
     struct Acts {
-      S* x = nullptr;  // [NS,C] the residual stream
+      S* table = nullptr;  // [V,C] the composed token table (word roots only)
+      S* x = nullptr;      // [NS,C] the residual stream
       std::vector<typename layers::Block::Acts<S>> blocks;
       layers::LayerNorm::Acts<S> lnf;
       S* logits = nullptr;  // [NS,V]
@@ -223,25 +231,31 @@ class Transformer {
     }
     const int C = config_.n_embd;
     auto& a = state.acts;
-    graph_.embedding().template forward<Ops>(w, a.x, tokens.data(), pass);
+    const auto& embedding = graph_.embedding();
+    // A composed token table only changes with the parameters: made when a decode starts.
+    if (embedding.composed() && position == 0) embedding.template compose<Ops>(w, a.table);
+    const auto table = embedding.table(w, a.table, static_cast<S*>(nullptr));
+    embedding.template forward<Ops>(w, table, a.x, tokens.data(), pass);
     for (size_t l = 0; l < graph_.blocks().size(); ++l) {
       auto cache = state.cache.layer(static_cast<int>(l));
       graph_.blocks()[l].template forward<Ops>(w, a.blocks[l], a.x, pass, &cache);
       std::copy(a.blocks[l].out, a.blocks[l].out + static_cast<size_t>(NS) * C, a.x);
     }
     graph_.final_norm().template forward<Ops>(w, a.lnf, a.x, NS);
-    graph_.embedding().template head_forward<Ops>(w, a.logits, a.lnf.out, NS);
+    embedding.template head_forward<Ops>(table, a.logits, a.lnf.out, NS);
     return {a.logits, static_cast<size_t>(NS) * config_.vocab_size};
   }
 
  private:
   struct Activations {
+    S* table = nullptr;    // [V,C] the composed token table (word roots only)
     S* encoded = nullptr;  // [N,C]
     std::vector<typename layers::Block::Acts<S>> blocks;
     layers::LayerNorm::Acts<S> lnf;
     S *logits = nullptr, *probs = nullptr, *losses = nullptr;  // [N,V], [N,V], [N]
     // backward
     S *dlogits = nullptr, *dlnf = nullptr, *dresidual = nullptr;  // [N,V], [N,C], [N,C]
+    S* dtable = nullptr;                                          // [V,C] (word roots only)
     std::vector<typename layers::Block::Scratch<S>> scratch;      // one shared region
   };
 
@@ -251,6 +265,7 @@ class Transformer {
     const long N = pass.rows();
     const size_t C = graph.config().n_embd, V = graph.config().vocab_size;
     Activations a;
+    if (graph.embedding().composed()) a.table = s.take("embedding.table", V * C);
     a.encoded = s.take("embedding.out", N * C);
     for (const auto& block : graph.blocks()) a.blocks.push_back(block.plan(s, pass, false));
     a.lnf = graph.final_norm().plan(s, "ln_f", N);
@@ -260,6 +275,7 @@ class Transformer {
     a.dlogits = s.take("backward.dlogits", N * V);
     a.dlnf = s.take("backward.dln_f", N * C);
     a.dresidual = s.take("backward.dresidual", N * C);
+    if (graph.embedding().composed()) a.dtable = s.take("backward.dtable", V * C);
     const size_t shared = s.table().cursor();
     size_t end = shared;
     for (const auto& block : graph.blocks()) {
@@ -276,6 +292,8 @@ class Transformer {
                                                 const layers::Pass& pass) {
     const long rows = pass.rows();
     typename DecodeState::Acts a;
+    if (graph.embedding().composed())
+      a.table = s.take("embedding.table", static_cast<size_t>(graph.config().vocab_size) * graph.config().n_embd);
     a.x = s.take("x", rows * graph.config().n_embd);
     for (const auto& block : graph.blocks()) a.blocks.push_back(block.plan(s, pass, true));
     a.lnf = graph.final_norm().plan(s, "ln_f", rows);

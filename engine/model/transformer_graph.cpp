@@ -24,7 +24,8 @@ std::vector<layers::Block> make_blocks(ParameterTable& table, const ModelConfig&
 
 TransformerGraph::TransformerGraph(const ModelConfig& c)
     : config_(c),
-      embedding_(table_, c.vocab_size, c.block_size, c.n_embd, c.positional, c.embedding_init),
+      embedding_(table_, c.vocab_size, c.block_size, c.n_embd, c.positional, c.embedding_init,
+                 c.roots == "on" ? &c.word_roots : nullptr),
       blocks_(make_blocks(table_, c)),
       final_norm_(table_, "transformer.ln_f", c.n_embd) {}
 

@@ -8,6 +8,7 @@
 #include "ops/attention.h"
 #include "ops/cross_entropy.h"
 #include "ops/damped_conv.h"
+#include "ops/embedding_compose.h"
 #include "ops/encoder.h"
 #include "ops/gelu.h"
 #include "ops/layernorm.h"
@@ -21,6 +22,8 @@ struct FastOps {
   using Scalar = float;
   static constexpr auto& encoder_forward = ops::encoder_forward;
   static constexpr auto& encoder_backward = ops::encoder_backward;
+  static constexpr auto& embedding_compose_forward = ops::embedding_compose_forward;
+  static constexpr auto& embedding_compose_backward = ops::embedding_compose_backward;
   static constexpr auto& layernorm_forward = ops::layernorm_forward;
   static constexpr auto& layernorm_backward = ops::layernorm_backward;
   static constexpr auto& matmul_forward = ops::matmul_forward;
@@ -47,6 +50,8 @@ struct ReferenceOps {
   using Scalar = S;
   static constexpr auto& encoder_forward = ops::encoder_forward_ref<S>;
   static constexpr auto& encoder_backward = ops::encoder_backward_ref<S>;
+  static constexpr auto& embedding_compose_forward = ops::embedding_compose_forward_ref<S>;
+  static constexpr auto& embedding_compose_backward = ops::embedding_compose_backward_ref<S>;
   static constexpr auto& layernorm_forward = ops::layernorm_forward_ref<S>;
   static constexpr auto& layernorm_backward = ops::layernorm_backward_ref<S>;
   static constexpr auto& matmul_forward = ops::matmul_forward_ref<S>;

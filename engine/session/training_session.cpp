@@ -6,6 +6,7 @@
 
 #include "data/corpus.h"
 #include "data/dataset.h"
+#include "text/word_roots.h"
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/system_memory.h"
@@ -59,6 +60,20 @@ double TrainingSession::validation_bytes_per_token() const {
              : static_cast<double>(validation_bytes_) / static_cast<double>(validation_.size());
 }
 
+namespace {
+
+// The root and affix of every word of a word tokenizer's vocabulary (text/word_roots.h).
+layers::WordRootTables word_root_tables(const Tokenizer& tokenizer) {
+  require(tokenizer.kind() == "word", "word roots (--roots on) need the word tokenizer (--tokenizer word); this run's "
+                                      "tokenizer is " + tokenizer.kind());
+  std::vector<std::string> vocab;
+  for (int32_t id = 0; id < tokenizer.vocab_size(); ++id) vocab.push_back(tokenizer.token_bytes(id));
+  const WordRoots split = split_word_roots(vocab);
+  return {split.root_of, split.affix_of, static_cast<int>(split.roots.size()), static_cast<int>(split.affixes.size())};
+}
+
+}  // namespace
+
 std::unique_ptr<TrainingSession> TrainingSession::start(const Corpus& corpus, const NewRun& run) {
   run.train.validate();
   std::unique_ptr<TrainingSession> s(new TrainingSession());
@@ -67,6 +82,7 @@ std::unique_ptr<TrainingSession> TrainingSession::start(const Corpus& corpus, co
   s->load_tokens(corpus.text, run.train.validation_fraction);
   ModelConfig config = run.model;
   config.vocab_size = s->tokenizer_->vocab_size();
+  if (config.roots == "on") config.word_roots = word_root_tables(*s->tokenizer_);
   s->allocate_model(config, run.train.batch_size);
   Rng init(run.train.seed ^ kInitStream);
   s->model_->initialize(init);

@@ -226,6 +226,37 @@ TEST_F(CliTest, AblateComparesVariantsOverSeedsAndSavesTheTable) {
                         "unknown token mixer 'transformer'");
 }
 
+TEST_F(CliTest, RootWordsFactorIntoTheirRootAndAffixPrimes) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "we walk and walked while walking , she walks home .\n";
+  write("words.txt", text);
+  const auto r = cllm(cat(
+      {"train", "words.txt", "--tokenizer", "word", "--roots", "--steps", "3", "--out", "roots.safetensors"},
+      kQuick));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("word roots"), std::string::npos) << r.err;
+  const auto walked =
+      nlohmann::json::parse(cllm({"number", "--word", "walked", "-c", "roots.safetensors", "--json"}).out);
+  const auto walking =
+      nlohmann::json::parse(cllm({"number", "--word", "walking", "-c", "roots.safetensors", "--json"}).out);
+  const auto walk =
+      nlohmann::json::parse(cllm({"number", "--word", "walk", "-c", "roots.safetensors", "--json"}).out);
+  EXPECT_EQ(walked["word"]["root"], "walk");
+  EXPECT_EQ(walked["word"]["affix"], "-ed");
+  EXPECT_EQ(walking["word"]["affix"], "-ing");
+  EXPECT_EQ(walked["word"]["root_prime"], walking["word"]["root_prime"]);  // one root, one prime
+  EXPECT_TRUE(walk["word"]["affix_prime"].is_null());
+  EXPECT_EQ(walk["number"], std::to_string(walk["word"]["root_prime"].get<uint64_t>()));  // a root is a prime
+  const uint64_t p = walked["word"]["root_prime"], q = walked["word"]["affix_prime"];
+  EXPECT_EQ(walked["number"], std::to_string(p * q));
+  // The analyser factorises the composite back into the two primes.
+  ASSERT_EQ(walked["factorization"]["factors"].size(), 2u) << walked.dump();
+  expect_one_line_error(cllm({"number", "--word", "walked", "-c", "model.safetensors"}), "has no word roots");
+  expect_one_line_error(cllm({"number", "--word", "flew", "-c", "roots.safetensors"}),
+                        "not in the model's vocabulary");
+  expect_one_line_error(cllm(cat({"train", "corpus.txt", "--roots"}, kQuick)), "need the word tokenizer");
+}
+
 TEST_F(CliTest, EvalReportsLossAndPerplexity) {
   const auto r = cllm({"eval", "corpus.txt", "-c", "model.safetensors", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

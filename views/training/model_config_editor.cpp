@@ -108,6 +108,7 @@ QString ModelConfigEditor::optionLabel(const std::string& key) {
   if (key == "embedding_init") return tr("Embedding init");
   if (key == "attention_bias") return tr("Attention bias");
   if (key == "mixer") return tr("Token mixer");
+  if (key == "roots") return tr("Word roots");
   return QString::fromStdString(key);  // an option added to the engine before it got a translated label
 }
 

@@ -29,6 +29,7 @@ Corpus test_corpus(const std::string& seedling = "the cat sat on the mat. ") {
 TrainingSession::NewRun small_run(const std::string& variant = "learned") {
   TrainingSession::NewRun run;
   run.model = test::with_variant(model_preset("tiny"), variant);
+  if (variant == "roots") run.tokenizer.kind = "word";
   run.model.block_size = 32;
   run.train.batch_size = 4;
   run.train.steps = 20;
