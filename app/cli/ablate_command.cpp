@@ -43,7 +43,7 @@ void run(const AblateOptions& o) {
   s.seeds = o.seeds;
   const ModelConfig base = o.shape.config();
   if (o.variants.empty()) {
-    s.variants = default_variants(base);
+    s.variants = default_variants(base, o.tokenizer.kind);
   } else {
     for (const std::string& spec : o.variants) s.variants.push_back(parse_variant(base, spec));
   }

@@ -3,9 +3,13 @@
 // errors against 50 digits, bf16 rounding for comparison, a 50-digit gradient check and a verdict. The
 // measurement is engine/inspect/precision_lab; this file only reads options and prints.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "common.h"

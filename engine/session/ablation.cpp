@@ -51,11 +51,12 @@ AblationVariant parse_variant(const ModelConfig& base, const std::string& spec) 
   return v;
 }
 
-std::vector<AblationVariant> default_variants(const ModelConfig& base) {
+std::vector<AblationVariant> default_variants(const ModelConfig& base, const std::string& tokenizer_kind) {
   std::vector<AblationVariant> out = {{"baseline", base}};
   for (const ModelOption& o : model_options())
     for (const std::string& value : o.values)
-      if (value != base.*o.field) out.push_back(parse_variant(base, o.key + "=" + value));
+      if (o.key != "roots" || tokenizer_kind == "word")
+        if (value != base.*o.field) out.push_back(parse_variant(base, o.key + "=" + value));
   return out;
 }
 

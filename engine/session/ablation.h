@@ -31,8 +31,9 @@ struct AblationVariant {
 // "baseline" is `base` itself; "positional=rope,mixer=fourier" changes those options of `base`. Throws
 // cllm::Error naming an unknown option or value.
 AblationVariant parse_variant(const ModelConfig& base, const std::string& spec);
-// The baseline, then every value of every model option that differs from `base`'s (model_options()).
-std::vector<AblationVariant> default_variants(const ModelConfig& base);
+// The baseline, then every value of every model option that differs from `base`'s (model_options()),
+// except word roots unless the tokenizer is "word" (they need one).
+std::vector<AblationVariant> default_variants(const ModelConfig& base, const std::string& tokenizer_kind);
 
 struct AblationRun {
   std::string variant;
