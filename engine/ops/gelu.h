@@ -33,7 +33,7 @@ void gelu_backward_ref(S* dinp, const S* inp, const S* dout, long N) {
     const S u = k * (x + S(kGeluCubic) * x * x * x);
     const S th = tanh(u);
     const S sech2 = S(1) - th * th;
-    const S grad = S(0.5) * (S(1) + th) + S(0.5) * x * sech2 * k * (S(1) + S(3 * kGeluCubic) * x * x);
+    const S grad = S(0.5) * (S(1) + th) + S(0.5) * x * sech2 * k * (S(1) + (S(3) * S(kGeluCubic)) * x * x);
     dinp[i] += grad * dout[i];
   }
 }
