@@ -54,12 +54,16 @@ void run(const AblateOptions& o) {
   ProgressLine progress;
   std::string current;
   std::ofstream metrics;
-  const auto started = std::chrono::steady_clock::now();
+  long run_index = 0, run_count = 0;
+  auto run_started = std::chrono::steady_clock::now();
+  // Each run's metrics count wall time from its own start, as a `cllm train --metrics` file would.
   auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count();
   };
   AblationObserver observer;
   observer.on_run_start = [&](int index, int total, const AblationVariant& v, uint64_t seed) {
+    run_index = index, run_count = total;
+    run_started = std::chrono::steady_clock::now();
     current = "run " + std::to_string(index + 1) + "/" + std::to_string(total) + " " + v.name + " seed " +
               std::to_string(seed);
     const std::filesystem::path file = runs_dir / (v.name + "-seed" + std::to_string(seed) + ".jsonl");
@@ -70,7 +74,9 @@ void run(const AblateOptions& o) {
     metrics << step_record(st, elapsed()).dump() << '\n';
     char loss[32];
     std::snprintf(loss, sizeof loss, "  loss %.4f", st.loss);
-    if (!o.json) progress.update(st.step, s.train.steps, current + loss);
+    // Progress over the whole ablation, so the ETA is the ablation's.
+    if (!o.json)
+      progress.update(run_index * s.train.steps + st.step, run_count * s.train.steps, current + loss);
   };
   observer.on_eval = [&](const EvalResult& r) { metrics << eval_record(r, false, elapsed()).dump() << '\n'; };
   observer.on_run_end = [&](const AblationRun& r) {
