@@ -67,7 +67,9 @@ void run(const AblateOptions& o) {
     current = "run " + std::to_string(index + 1) + "/" + std::to_string(total) + " " + v.name + " seed " +
               std::to_string(seed);
     const std::filesystem::path file = runs_dir / (v.name + "-seed" + std::to_string(seed) + ".jsonl");
-    metrics = std::ofstream(file, std::ios::trunc);
+    metrics.close();
+    metrics.clear();
+    metrics.open(file, std::ios::trunc);
     require(metrics.good(), "cannot write '" + file.string() + "'");
   };
   observer.on_step = [&](const StepStats& st) {
