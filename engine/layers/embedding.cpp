@@ -1,5 +1,6 @@
 #include "layers/embedding.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -14,8 +15,11 @@ std::vector<std::string> embedding_init_names() {
 }
 
 void check_embedding_init(const std::string& name) {
-  require(name == "random" || name == "lattice",
-          "unknown embedding initialisation '" + name + "' (known: random, lattice)");
+  const auto names = embedding_init_names();
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  throw Error("unknown embedding initialisation '" + name + "' (known: " + known + ")");
 }
 
 std::vector<double> lattice_embedding(int vocab, int channels) {

@@ -80,8 +80,9 @@ PositionKind positional_kind(const std::string& name) {
     return PositionKind::fixed;
   if (name == "rope") return PositionKind::rotary;
   if (name == "none") return PositionKind::none;
-  throw Error("unknown positional encoding '" + name +
-              "' (known: learned, sinusoidal, rope, spiral, clock, prime, none)");
+  std::string known;
+  for (const auto& n : positional_encoding_names()) known += (known.empty() ? "" : ", ") + n;
+  throw Error("unknown positional encoding '" + name + "' (known: " + known + ")");
 }
 
 std::vector<std::string> positional_encoding_names() {

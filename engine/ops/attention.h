@@ -22,12 +22,10 @@ struct ClassBias {
   int classes = 0;               // K
   const uint8_t* cls = nullptr;  // class of each position: sequence b's positions at b * stride
   long stride = 0;
-  S at(int h, long b, int t, int u) const {
-    return beta[h] * table[cls[b * stride + t] * classes + cls[b * stride + u]];
-  }
   S table_at(long b, int t, int u) const {
     return table[cls[b * stride + t] * classes + cls[b * stride + u]];
   }
+  S at(int h, long b, int t, int u) const { return beta[h] * table_at(b, t, u); }
 };
 
 // One query against keys and values 0..t of one head, the unit both the full pass and the cached
