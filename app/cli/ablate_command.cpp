@@ -13,7 +13,6 @@
 #include "progress_line.h"
 #include "session/ablation.h"
 #include "session/metrics_records.h"
-#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace cllm::cli {
@@ -104,13 +103,9 @@ void run(const AblateOptions& o) {
   if (runs.size() < all)
     std::fprintf(stderr, "interrupted: %zu unfinished run(s) left out\n", all - runs.size());
 
-  const auto rows = summarize_ablation(runs);
-  const auto j = ablation_json(runs, rows);
-  write_file_atomically(out / "ablation.csv", ablation_csv(rows));
-  write_file_atomically(out / "ablation.md", ablation_markdown(rows));
-  write_file_atomically(out / "ablation.json", j.dump(2) + "\n");
+  const auto rows = save_ablation(out, runs);
   if (o.json) {
-    print_json({{"event", "done"}, {"ablation", j}});
+    print_json({{"event", "done"}, {"ablation", ablation_json(runs, rows)}});
   } else {
     std::printf("%s", ablation_markdown(rows).c_str());
     std::fprintf(stderr, "saved %s, %s and %s; per-run metrics in %s\n", (out / "ablation.csv").c_str(),

@@ -29,7 +29,9 @@
 #include "views/generation/sampling_controls.h"
 #include "views/lattice/lattice_view.h"
 #include "views/numbers/number_analyser_view.h"
+#include "views/runs/ablation_results_dialog.h"
 #include "views/runs/runs_view.h"
+#include "views/training/ablation_dialog.h"
 #include "views/training/corpus_selector.h"
 #include "views/training/model_config_editor.h"
 #include "views/training/train_config_editor.h"
@@ -156,6 +158,7 @@ void MainWindow::createActions() {
   startAction_ = action(tr("&Start training"), "startAction", QKeySequence(Qt::CTRL | Qt::Key_R),
                         [this] { startTraining(); });
   startAction_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+  ablationAction_ = action(tr("Start &ablation…"), "ablationAction", {}, [this] { startAblation(); });
   pauseAction_ = action(tr("&Pause"), "pauseAction", QKeySequence(Qt::CTRL | Qt::Key_P), [this] {
     if (document_.trainingState() == WorkbenchDocument::TrainingState::Running)
       document_.pauseTraining();
@@ -212,7 +215,8 @@ void MainWindow::createMenusAndToolBar() {
   file->addSeparator();
   file->addAction(quitAction_);
   QMenu* train = menuBar()->addMenu(tr("&Training"));
-  for (QAction* a : {startAction_, pauseAction_, stopAction_, saveAction_}) train->addAction(a);
+  for (QAction* a : {startAction_, ablationAction_, pauseAction_, stopAction_, saveAction_})
+    train->addAction(a);
   QMenu* gen = menuBar()->addMenu(tr("&Generation"));
   gen->addAction(generateAction_);
   gen->addAction(stopGenerationAction_);
@@ -263,6 +267,14 @@ void MainWindow::connectDocument() {
               close();
             }
           });
+  connect(
+      d, &WorkbenchDocument::ablationRunStarted, this,
+      [this](const QString& name, int index, int total, const QString& variant, quint64 seed) {
+        ablationRun_ =
+            tr("%1, run %2 of %3 (%4, seed %5)").arg(name).arg(index + 1).arg(total).arg(variant).arg(seed);
+        statusBar()->showMessage(ablationRun_, 8000);
+      });
+  connect(d, &WorkbenchDocument::ablationFinished, this, &MainWindow::showAblationResults);
   connect(d, &WorkbenchDocument::runsChanged, this, &MainWindow::refreshRuns);
   connect(d, &WorkbenchDocument::errorOccurred, this, &MainWindow::showError);
   connect(d, &WorkbenchDocument::statusMessage, this,
@@ -407,26 +419,58 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 // --- Training ---------------------------------------------------------------------------------------
 
-void MainWindow::startTraining() {
+std::optional<TrainingSetup> MainWindow::setupFromPanel(const QString& errorTitle) {
   const QString error = trainingPanel_->validationError();
   if (!error.isEmpty()) {
-    showError(tr("Cannot start training"), error);
-    return;
+    showError(errorTitle, error);
+    return std::nullopt;
   }
   const views::CorpusSelector* corpus = trainingPanel_->corpus();
   TrainingSetup setup;
   setup.corpusPath = corpus->path();
   if (corpus->source() != views::CorpusSelector::Source::BuiltIn && setup.corpusPath.isEmpty()) {
-    showError(tr("Cannot start training"), tr("Choose a corpus file or folder first."));
-    return;
+    showError(errorTitle, tr("Choose a corpus file or folder first."));
+    return std::nullopt;
   }
   setup.run.tokenizer.kind = corpus->tokenizerKind().toStdString();
   setup.run.tokenizer.vocab_size = corpus->vocabularySize();
   setup.run.model = trainingPanel_->model()->config();
   setup.run.train = trainingPanel_->training()->config();
   setup.threads = trainingPanel_->training()->threads();
+  return setup;
+}
+
+void MainWindow::startTraining() {
+  const std::optional<TrainingSetup> setup = setupFromPanel(tr("Cannot start training"));
+  if (!setup) return;
   trainingPanel_->progress()->reset();
-  if (!document_.startTraining(setup)) updateActions();
+  if (!document_.startTraining(*setup)) updateActions();
+}
+
+void MainWindow::startAblation() {
+  const std::optional<TrainingSetup> setup = setupFromPanel(tr("Cannot start the ablation"));
+  if (!setup || document_.isTraining()) return;
+  QStringList variants;
+  for (const AblationVariant& v : default_variants(setup->run.model, setup->run.tokenizer.kind))
+    variants << QString::fromStdString(v.name);
+  auto* dialog = new views::AblationDialog(variants, setup->run.train.steps, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog, base = *setup] {
+    trainingPanel_->progress()->reset();
+    if (!document_.startAblation({base, dialog->variants(), dialog->seeds()})) updateActions();
+  });
+  dialog->open();
+}
+
+void MainWindow::showAblationResults(const QString& name, const QString& folder,
+                                     const std::vector<AblationRow>& rows, bool complete) {
+  ablationRun_.clear();
+  statusBar()->showMessage(
+      complete ? tr("%1 finished; its table is in %2").arg(name, folder) : tr("%1 stopped early").arg(name),
+      10000);
+  auto* dialog = new views::AblationResultsDialog(name, rows, folder, complete, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
 }
 
 void MainWindow::resumeFrom(const QString& checkpoint) {
@@ -443,7 +487,7 @@ void MainWindow::onTrainingStateChanged() {
       progress->setState(tr("Preparing the corpus…"));
       break;
     case State::Running:
-      progress->setState(tr("Training"));
+      progress->setState(ablationRun_.isEmpty() ? tr("Training") : tr("%1: training").arg(ablationRun_));
       break;
     case State::Pausing:
       progress->setState(tr("Pausing after this step…"));
@@ -481,6 +525,7 @@ void MainWindow::updateActions() {
   const State state = document_.trainingState();
   const bool running = document_.isTraining();
   startAction_->setEnabled(!running && trainingPanel_->validationError().isEmpty());
+  ablationAction_->setEnabled(startAction_->isEnabled());
   resumeAction_->setEnabled(!running);
   pauseAction_->setEnabled(state == State::Running || state == State::Paused);
   const bool paused = state == State::Paused || state == State::Pausing;

@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 #include "lattice_controller.h"
 #include "number_controller.h"
@@ -54,6 +55,7 @@ class MainWindow : public QMainWindow {
   QAction* pauseAction() const { return pauseAction_; }
   QAction* stopAction() const { return stopAction_; }
   QAction* saveAction() const { return saveAction_; }
+  QAction* ablationAction() const { return ablationAction_; }
 
   // Continue the run saved in `checkpoint` (its corpus is found from the run or the checkpoint).
   void resumeFrom(const QString& checkpoint);
@@ -76,7 +78,13 @@ class MainWindow : public QMainWindow {
   void placeOnScreen();
   void raiseDefaultTabs();
 
+  // The training panel's choice as a new run, or nothing (after saying why).
+  std::optional<TrainingSetup> setupFromPanel(const QString& errorTitle);
   void startTraining();
+  // Asks which variants and seeds (non-modal), then starts the ablation.
+  void startAblation();
+  void showAblationResults(const QString& name, const QString& folder, const std::vector<AblationRow>& rows,
+                           bool complete);
   void onTrainingStateChanged();
   void onTrainingStarted(const QString& runId, const TrainingStart& start);
   void updateActions();
@@ -104,11 +112,12 @@ class MainWindow : public QMainWindow {
   QList<QDockWidget*> docks_;
   QByteArray defaultLayout_;
 
-  QAction *startAction_, *pauseAction_, *stopAction_, *saveAction_, *resumeAction_, *openCheckpointAction_,
-      *generateAction_, *stopGenerationAction_, *resetLayoutAction_, *settingsAction_, *aboutAction_,
-      *quitAction_;
+  QAction *startAction_, *ablationAction_, *pauseAction_, *stopAction_, *saveAction_, *resumeAction_,
+      *openCheckpointAction_, *generateAction_, *stopGenerationAction_, *resetLayoutAction_, *settingsAction_,
+      *aboutAction_, *quitAction_;
   QLabel* statusLabel_ = nullptr;
 
+  QString ablationRun_;  // "Ablation run 2 of 9 (positional=rope, seed 2)" while an ablation trains
   int corpusRequest_ = 0;
   std::function<bool()> confirmClose_;
   QProgressDialog* closingDialog_ = nullptr;

@@ -36,6 +36,9 @@ class RunStore {
   // The id of the run whose folder holds `checkpointPath`, or empty.
   QString runOfCheckpoint(const QString& checkpointPath) const;
 
+  // <root>/ablations: one folder per ablation started in the workbench, with its summary tables.
+  QString ablationsRoot() const { return root_ + "/ablations"; }
+
   static QString latestCheckpoint(const QString& runDir) { return runDir + "/latest.safetensors"; }
   static QString bestCheckpoint(const QString& runDir) { return runDir + "/best.safetensors"; }
   static QString metricsFile(const QString& runDir) { return runDir + "/metrics.jsonl"; }

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <algorithm>
@@ -116,6 +117,10 @@ QString WorkbenchDocument::newRunColor() const {
 
 bool WorkbenchDocument::startTraining(const TrainingSetup& setup) {
   if (isTraining()) return false;
+  return startRun(setup, {{"name", newRunName(setup).toStdString()}, {"color", newRunColor().toStdString()}});
+}
+
+bool WorkbenchDocument::startRun(const TrainingSetup& setup, const nlohmann::json& info) {
   TrainingRequest request;
   request.corpusPath = setup.corpusPath;
   request.run = setup.run;
@@ -124,16 +129,16 @@ bool WorkbenchDocument::startTraining(const TrainingSetup& setup) {
   try {
     activeRun_ = store_->createRun();
     request.runDir = store_->runDir(activeRun_);
-    store_->writeInfo(activeRun_,
-                      {{"format", "cllm-run"},
-                       {"version", 1},
-                       {"name", newRunName(setup).toStdString()},
-                       {"color", newRunColor().toStdString()},
-                       {"created", QDateTime::currentDateTime().toString(Qt::ISODate).toStdString()},
-                       {"corpus", setup.corpusPath.isEmpty() ? "built-in" : setup.corpusPath.toStdString()},
-                       {"status", "starting"},
-                       {"pid", QCoreApplication::applicationPid()},
-                       {"steps_done", 0}});
+    nlohmann::json fields = {
+        {"format", "cllm-run"},
+        {"version", 1},
+        {"created", QDateTime::currentDateTime().toString(Qt::ISODate).toStdString()},
+        {"corpus", setup.corpusPath.isEmpty() ? "built-in" : setup.corpusPath.toStdString()},
+        {"status", "starting"},
+        {"pid", QCoreApplication::applicationPid()},
+        {"steps_done", 0}};
+    fields.update(info);
+    store_->writeInfo(activeRun_, fields);
   } catch (const Error& e) {
     emit errorOccurred(tr("Cannot start training"), QString::fromStdString(e.what()));
     activeRun_.clear();
@@ -143,6 +148,102 @@ bool WorkbenchDocument::startTraining(const TrainingSetup& setup) {
   setState(TrainingState::Preparing);
   emit runsChanged();
   return true;
+}
+
+// --- Ablation ---------------------------------------------------------------------------------------
+
+bool WorkbenchDocument::startAblation(const AblationSetup& setup) {
+  if (isTraining()) return false;
+  Ablation a;
+  a.base = setup.base;
+  a.seeds = setup.seeds;
+  try {
+    AblationSettings check;
+    for (const QString& spec : setup.variants)
+      check.variants.push_back(parse_variant(setup.base.run.model, spec.trimmed().toStdString()));
+    check.seeds.assign(setup.seeds.begin(), setup.seeds.end());
+    check_ablation(check);
+    a.variants = std::move(check.variants);
+    // "ablation 3": one more than the ablations folder holds; the folder is named by the time.
+    QDir root(store_->ablationsRoot());
+    const int number = root.exists() ? int(root.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size()) + 1 : 1;
+    a.name = tr("ablation %1").arg(number);
+    const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+    a.folder = root.filePath(stamp);
+    for (int n = 2; QFileInfo::exists(a.folder); ++n)
+      a.folder = root.filePath(stamp + "-" + QString::number(n));
+    require(QDir().mkpath(a.folder), "cannot create the folder '" + a.folder.toStdString() + "'");
+  } catch (const Error& e) {
+    emit errorOccurred(tr("Cannot start the ablation"), QString::fromStdString(e.what()));
+    return false;
+  }
+  ablation_ = std::move(a);
+  startNextAblationRun();
+  return true;
+}
+
+void WorkbenchDocument::startNextAblationRun() {
+  Ablation& a = *ablation_;
+  const int total = int(a.variants.size()) * int(a.seeds.size());
+  const int index = a.next++;
+  const int variantIndex = index / int(a.seeds.size());
+  const AblationVariant& variant = a.variants[size_t(variantIndex)];
+  const quint64 seed = a.seeds[index % int(a.seeds.size())];
+  TrainingSetup setup = a.base;
+  setup.run.model = variant.model;
+  setup.run.train.seed = seed;
+  const QString variantName = QString::fromStdString(variant.name);
+  emit ablationRunStarted(a.name, index, total, variantName, seed);
+  // Seeds of one variant share its colour, so the overlaid charts read by variant.
+  const bool started =
+      startRun(setup, {{"name", tr("%1 · %2 · seed %3").arg(a.name, variantName).arg(seed).toStdString()},
+                       {"color", views::runColor(variantIndex).name().toStdString()},
+                       {"ablation",
+                        {{"name", a.name.toStdString()},
+                         {"folder", a.folder.toStdString()},
+                         {"variant", variant.name},
+                         {"seed", seed}}}});
+  if (!started) finishAblationRun("failed");
+}
+
+// After a run of the ablation ended: record it, start the next, or summarise and save.
+void WorkbenchDocument::finishAblationRun(const QString& reason) {
+  Ablation& a = *ablation_;
+  const bool finished = reason == "finished" && !activeRun_.isEmpty();
+  if (finished) {
+    const int index = a.next - 1;
+    const AblationVariant& variant = a.variants[size_t(index / int(a.seeds.size()))];
+    const RunMetrics m = store_->readMetrics(activeRun_);
+    try {
+      a.results.push_back(ablation_run_from_records(
+          variant.name, a.seeds[index % int(a.seeds.size())], activeStart_.parameters,
+          std::span(m.steps.constData(), size_t(m.steps.size())),
+          std::span(m.evals.constData(), size_t(m.evals.size())), m.lastWallSeconds));
+    } catch (const Error& e) {
+      emit errorOccurred(tr("Ablation"), QString::fromStdString(e.what()));
+    }
+  }
+  const bool more = a.next < int(a.variants.size()) * int(a.seeds.size());
+  if (finished && more) {
+    // After this run's finish has been announced to everyone.
+    QTimer::singleShot(0, this, [this] {
+      if (ablation_ && !isTraining()) startNextAblationRun();
+    });
+    return;
+  }
+  const Ablation done = std::move(*ablation_);
+  ablation_.reset();
+  std::vector<AblationRow> rows;
+  try {
+    if (done.results.empty())
+      QDir().rmdir(done.folder);  // nothing to keep
+    else
+      rows = save_ablation(done.folder.toStdString(), done.results);
+  } catch (const Error& e) {
+    rows = summarize_ablation(done.results);
+    emit errorOccurred(tr("Cannot save the ablation"), QString::fromStdString(e.what()));
+  }
+  emit ablationFinished(done.name, done.folder, rows, finished && !more);
 }
 
 bool WorkbenchDocument::resumeTraining(const QString& checkpoint, int totalSteps, int threads) {
@@ -269,6 +370,7 @@ void WorkbenchDocument::onTrainingFinished(const QString& reason, int steps) {
   emit trainingFinished(activeRun_, reason, steps);
   emit runsChanged();
   announceSources();
+  if (ablation_) finishAblationRun(reason);
 }
 
 // --- Sources ----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@
 
 #include "generation_controller.h"
 #include "run_store.h"
+#include "session/ablation.h"
 #include "training_controller.h"
 #include "views/generation/generation_request.h"
 
@@ -30,6 +31,14 @@ struct TrainingSetup {
   QString corpusPath;  // empty: the built-in corpus
   TrainingSession::NewRun run;
   int threads = 1;
+};
+
+// What "Start ablation" asks for: the training panel's setup is the baseline; each variant
+// ("baseline", "positional=rope", "mixer=fourier,positional=rope", ...) trains once per seed.
+struct AblationSetup {
+  TrainingSetup base;
+  QStringList variants;
+  QList<quint64> seeds;
 };
 
 class WorkbenchDocument : public QObject {
@@ -96,6 +105,14 @@ class WorkbenchDocument : public QObject {
   int32_t selectedToken() const { return selectedToken_; }
   void selectToken(int32_t id);
 
+  // --- Ablation: every (variant, seed) trained one after another as an ordinary run of the runs folder
+  // (variant-major, as `cllm ablate`), named "<ablation> · <variant> · seed <n>", one colour per variant.
+  // When the last run finishes (or one is stopped or fails) the finished runs are summarised and saved as
+  // ablation.csv, .md and .json in the ablation's folder (RunStore::ablationsRoot()).
+  // Returns false, with errorOccurred, when a variant is unknown or cannot be built, or training runs.
+  bool startAblation(const AblationSetup& setup);
+  bool isAblating() const { return ablation_.has_value(); }
+
   // Closing during training: stops, which evaluates and saves. Returns at once; trainingFinished follows.
   void shutDown();
 
@@ -122,12 +139,23 @@ class WorkbenchDocument : public QObject {
   void generationFinished(const QString& summary);
   void generationFailed(const QString& message);
 
+  // Run `index` (from 0) of `total` starts: `variant` with `seed`.
+  void ablationRunStarted(const QString& ablation, int index, int total, const QString& variant,
+                          quint64 seed);
+  // complete: every run trained its whole budget; otherwise `rows` hold the runs that did.
+  void ablationFinished(const QString& ablation, const QString& folder,
+                        const std::vector<cllm::AblationRow>& rows, bool complete);
+
   void tokenSelected(int32_t id);
   void errorOccurred(const QString& title, const QString& message);
   void statusMessage(const QString& message, int timeoutMs);
 
  private:
   void markInterruptedRuns();
+  // Creates the run folder with run.json (`info` merged in), then trains.
+  bool startRun(const TrainingSetup& setup, const nlohmann::json& info);
+  void startNextAblationRun();
+  void finishAblationRun(const QString& reason);
   QString newRunName(const TrainingSetup& setup) const;
   QString newRunColor() const;
   void setState(TrainingState state);
@@ -158,6 +186,16 @@ class WorkbenchDocument : public QObject {
   QHash<QObject*, int> snapshotConsumers_;
   QTimer snapshotTimer_;
   bool snapshotRequested_ = false;
+
+  struct Ablation {
+    QString name, folder;
+    TrainingSetup base;
+    std::vector<AblationVariant> variants;
+    QList<quint64> seeds;
+    int next = 0;  // the run to start next, variant-major
+    std::vector<AblationRun> results;
+  };
+  std::optional<Ablation> ablation_;
 
   int32_t selectedToken_ = -1;
 };

@@ -10,6 +10,7 @@
 
 #include "data/corpus.h"
 #include "session/training_session.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -60,11 +61,9 @@ std::vector<AblationVariant> default_variants(const ModelConfig& base, const std
   return out;
 }
 
-std::vector<AblationRun> run_ablation(const Corpus& corpus, const AblationSettings& s,
-                                      const AblationObserver& observer) {
+void check_ablation(const AblationSettings& s) {
   require(!s.seeds.empty(), "an ablation needs at least one seed");
   require(!s.variants.empty(), "an ablation needs at least one variant");
-  // Fail before any training when one of the runs could not start.
   for (const AblationVariant& v : s.variants) {
     ModelConfig check = v.model;
     check.vocab_size = std::max(check.vocab_size, 1);
@@ -74,6 +73,11 @@ std::vector<AblationRun> run_ablation(const Corpus& corpus, const AblationSettin
       throw Error("ablation variant '" + v.name + "': " + e.what());
     }
   }
+}
+
+std::vector<AblationRun> run_ablation(const Corpus& corpus, const AblationSettings& s,
+                                      const AblationObserver& observer) {
+  check_ablation(s);  // fail before any training when one of the runs could not start
   std::vector<AblationRun> runs;
   const int total = static_cast<int>(s.variants.size() * s.seeds.size());
   int index = 0;
@@ -114,6 +118,26 @@ std::vector<AblationRun> run_ablation(const Corpus& corpus, const AblationSettin
       if (observer.on_run_end) observer.on_run_end(r);
     }
   return runs;
+}
+
+AblationRun ablation_run_from_records(const std::string& variant, uint64_t seed, int64_t parameters,
+                                      std::span<const StepRecord> steps, std::span<const EvalRecord> evals,
+                                      double wall_seconds) {
+  require(!evals.empty(), "the run of ablation variant '" + variant + "' has no evaluation");
+  AblationRun r;
+  r.variant = variant;
+  r.seed = seed;
+  r.steps = std::max(steps.empty() ? 0 : steps.back().step, evals.back().step);
+  r.validation_loss = evals.back().loss;
+  r.bits_per_byte = evals.back().bits_per_byte;
+  r.parameters = parameters;
+  double inverse_rates = 0;
+  int rated = 0;
+  for (const StepRecord& st : steps)
+    if (st.tokens_per_second > 0) inverse_rates += 1.0 / st.tokens_per_second, ++rated;
+  r.tokens_per_second = rated > 0 ? rated / inverse_rates : 0;
+  r.wall_seconds = wall_seconds;
+  return r;
 }
 
 std::vector<AblationRow> summarize_ablation(const std::vector<AblationRun>& runs) {
@@ -197,6 +221,18 @@ nlohmann::json ablation_json(const std::vector<AblationRun>& runs, const std::ve
                              {"tokens_per_second_mean", r.tokens_per_second_mean},
                              {"wall_seconds_mean", r.wall_seconds_mean}});
   return j;
+}
+
+std::vector<AblationRow> save_ablation(const std::filesystem::path& dir,
+                                       const std::vector<AblationRun>& runs) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  require(!error, "cannot create the folder '" + dir.string() + "': " + error.message());
+  std::vector<AblationRow> rows = summarize_ablation(runs);
+  write_file_atomically(dir / "ablation.csv", ablation_csv(rows));
+  write_file_atomically(dir / "ablation.md", ablation_markdown(rows));
+  write_file_atomically(dir / "ablation.json", ablation_json(runs, rows).dump(2) + "\n");
+  return rows;
 }
 
 }  // namespace cllm

@@ -8,13 +8,16 @@
 // over the seeds.
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "model/model_config.h"
+#include "session/run_records.h"
 #include "text/tokenizer.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
@@ -71,10 +74,22 @@ struct AblationObserver {
   std::function<bool()> stop_requested;
 };
 
+// Throws cllm::Error when the settings have no seed or no variant, or a variant's model cannot be built
+// (the tokenizer decides the vocabulary later; everything else is checked).
+void check_ablation(const AblationSettings& settings);
+
 // Runs every variant with every seed (variant-major). Throws cllm::Error for a variant that cannot run
 // (impossible config, too large for memory) before training anything: all configs are checked first.
 std::vector<AblationRun> run_ablation(const Corpus& corpus, const AblationSettings& settings,
                                       const AblationObserver& observer = {});
+
+// The result of one run trained and recorded elsewhere (the workbench trains an ablation's runs as
+// ordinary runs of its runs folder): the last evaluation's loss and bits per byte, the steps of the last
+// step record, training tokens/s over all step time (the harmonic mean of the per-step rates, since every
+// step trains the same number of tokens) and the given wall time. Throws cllm::Error without evaluations.
+AblationRun ablation_run_from_records(const std::string& variant, uint64_t seed, int64_t parameters,
+                                      std::span<const StepRecord> steps, std::span<const EvalRecord> evals,
+                                      double wall_seconds);
 
 // One row per variant, in the order the runs came.
 std::vector<AblationRow> summarize_ablation(const std::vector<AblationRun>& runs);
@@ -82,5 +97,9 @@ std::string ablation_csv(const std::vector<AblationRow>& rows);
 // A markdown table: variant, validation loss mean ± std (n), bits per byte, parameters, tokens/s, wall s.
 std::string ablation_markdown(const std::vector<AblationRow>& rows);
 nlohmann::json ablation_json(const std::vector<AblationRun>& runs, const std::vector<AblationRow>& rows);
+// Writes ablation.csv, ablation.md and ablation.json into `dir` (created when missing), each atomically;
+// returns the summary rows. Throws cllm::Error when a file cannot be written.
+std::vector<AblationRow> save_ablation(const std::filesystem::path& dir,
+                                       const std::vector<AblationRun>& runs);
 
 }  // namespace cllm

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "data/corpus.h"
 #include "session/training_session.h"
@@ -127,6 +130,61 @@ TEST(Ablation, SummaryIsMeanAndSampleStandardDeviationPerVariant) {
   EXPECT_NE(csv.find("\nb,1,1.500000,0.000000,1.500000,1.500000,2.000000,90,500.0,2.00\n"), std::string::npos)
       << csv;
   EXPECT_EQ(ablation_json(runs, rows)["variants"].size(), 2u);
+}
+
+// Step records give tokens/s per step; the run's rate is total tokens over total step time.
+TEST(Ablation, RunFromRecordsTakesTheLastEvaluationAndTotalTokensOverTotalTime) {
+  const std::vector<StepRecord> steps = {{1, 0.1, 3.0, 1e-3, 1.0, 1000}, {2, 0.2, 2.9, 1e-3, 1.0, 3000}};
+  const std::vector<EvalRecord> evals = {{1, 0.15, 3.1, 4.0}, {2, 0.3, 2.8, 3.5}};
+  const AblationRun r = ablation_run_from_records("positional=rope", 7, 1234, steps, evals, 9.5);
+  EXPECT_EQ(r.variant, "positional=rope");
+  EXPECT_EQ(r.seed, 7u);
+  EXPECT_EQ(r.steps, 2);
+  EXPECT_DOUBLE_EQ(r.validation_loss, 2.8);
+  EXPECT_DOUBLE_EQ(r.bits_per_byte, 3.5);
+  EXPECT_EQ(r.parameters, 1234);
+  // 1000 tokens a step: 1 s + 1/3 s for 2000 tokens.
+  EXPECT_DOUBLE_EQ(r.tokens_per_second, 2000 / (1.0 + 1.0 / 3));
+  EXPECT_DOUBLE_EQ(r.wall_seconds, 9.5);
+  EXPECT_THROW(ablation_run_from_records("baseline", 1, 1, steps, {}, 1), Error);
+}
+
+TEST(Ablation, SavesTheTableAsCsvMarkdownAndJson) {
+  const std::vector<AblationRun> runs = {{"a", 1, 10, 2.0, 3.0, 100, 1000, 1},
+                                         {"b", 1, 10, 1.5, 2.0, 90, 500, 2}};
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "saved-ablation" / "nested";
+  std::filesystem::remove_all(dir);
+  const auto rows = save_ablation(dir, runs);
+  ASSERT_EQ(rows.size(), 2u);
+  auto read = [&](const char* name) {
+    std::ifstream in(dir / name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  EXPECT_EQ(read("ablation.csv"), ablation_csv(rows));
+  EXPECT_EQ(read("ablation.md"), ablation_markdown(rows));
+  EXPECT_EQ(nlohmann::json::parse(read("ablation.json")), ablation_json(runs, rows));
+}
+
+TEST(Ablation, CheckRefusesNoSeedsNoVariantsAndImpossibleModels) {
+  AblationSettings s;
+  s.variants = {parse_variant(tiny(), "baseline")};
+  EXPECT_THROW(check_ablation(s), Error);  // no seed
+  s.seeds = {1};
+  EXPECT_NO_THROW(check_ablation(s));
+  AblationVariant bad = s.variants[0];
+  bad.name = "wide";
+  bad.model.n_head = 5;  // does not divide the width
+  s.variants.push_back(bad);
+  try {
+    check_ablation(s);
+    ADD_FAILURE() << "an impossible variant was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ablation variant 'wide'"), std::string::npos) << e.what();
+  }
+  s.variants.clear();
+  EXPECT_THROW(check_ablation(s), Error);
 }
 
 }  // namespace
