@@ -29,6 +29,7 @@
 #include "views/generation/sampling_controls.h"
 #include "views/lattice/lattice_view.h"
 #include "views/numbers/number_analyser_view.h"
+#include "views/precision/precision_view.h"
 #include "views/runs/ablation_results_dialog.h"
 #include "views/runs/runs_view.h"
 #include "views/training/ablation_dialog.h"
@@ -82,6 +83,8 @@ void MainWindow::createPanels() {
   numbersView_ = new views::NumberAnalyserView;
   lattice_ = std::make_unique<LatticeController>(document_, *latticeView_);
   numbers_ = std::make_unique<NumberController>(document_, *numbersView_);
+  precisionView_ = new views::PrecisionView;
+  precision_ = std::make_unique<PrecisionController>(document_, *precisionView_);
   trainingPanel_->training()->setThreads(kernels::default_num_threads(), QThread::idealThreadCount());
 
   auto dock = [this](QWidget* content, const QString& title, const char* name, Qt::DockWidgetArea area) {
@@ -96,7 +99,7 @@ void MainWindow::createPanels() {
   };
   setDockNestingEnabled(true);
   // Default layout for a 1366×768 screen: training on the left, charts and the 3-D view tabbed in the
-  // middle, generation, runs and the number analyser tabbed on the right.
+  // middle, generation, runs, the number analyser and the precision lab tabbed on the right.
   QDockWidget* trainingDock =
       dock(scrollable(trainingPanel_), tr("Training"), "trainingDock", Qt::LeftDockWidgetArea);
   QDockWidget* chartsDock = dock(scrollable(charts_), tr("Charts"), "chartsDock", Qt::RightDockWidgetArea);
@@ -105,10 +108,13 @@ void MainWindow::createPanels() {
       dock(scrollable(generationView_), tr("Generation"), "generationDock", Qt::RightDockWidgetArea);
   QDockWidget* runsDock = dock(scrollable(runsView_), tr("Runs"), "runsDock", Qt::RightDockWidgetArea);
   QDockWidget* numbersDock = dock(numbersView_, tr("Numbers"), "numbersDock", Qt::RightDockWidgetArea);
+  QDockWidget* precisionDock =
+      dock(scrollable(precisionView_), tr("Precision"), "precisionDock", Qt::RightDockWidgetArea);
   splitDockWidget(chartsDock, generationDock, Qt::Horizontal);
   tabifyDockWidget(chartsDock, latticeDock);
   tabifyDockWidget(generationDock, runsDock);
   tabifyDockWidget(runsDock, numbersDock);
+  tabifyDockWidget(numbersDock, precisionDock);
   // The live PCA asks for weight snapshots only while someone can see it.
   connect(latticeDock, &QDockWidget::visibilityChanged, lattice_.get(), &LatticeController::setVisible);
   connect(numbers_.get(), &NumberController::showInLatticeRequested, this, [latticeDock] {

@@ -9,6 +9,7 @@
 
 #include "lattice_controller.h"
 #include "number_controller.h"
+#include "precision_controller.h"
 #include "preferences.h"
 #include "workbench_document.h"
 
@@ -22,6 +23,7 @@ class ChartPanel;
 class GenerationView;
 class LatticeView;
 class NumberAnalyserView;
+class PrecisionView;
 class RunsView;
 class TrainingPanel;
 }  // namespace cllm::views
@@ -43,6 +45,8 @@ class MainWindow : public QMainWindow {
   views::RunsView* runsView() const { return runsView_; }
   views::LatticeView* latticeView() const { return latticeView_; }
   views::NumberAnalyserView* numberAnalyser() const { return numbersView_; }
+  views::PrecisionView* precisionView() const { return precisionView_; }
+  PrecisionController& precision() { return *precision_; }
   LatticeController& lattice() { return *lattice_; }
   // Shortcuts into the document, kept for tests and readability.
   TrainingController& training() { return document_.training(); }
@@ -107,8 +111,10 @@ class MainWindow : public QMainWindow {
   views::RunsView* runsView_ = nullptr;
   views::LatticeView* latticeView_ = nullptr;
   views::NumberAnalyserView* numbersView_ = nullptr;
+  views::PrecisionView* precisionView_ = nullptr;
   std::unique_ptr<LatticeController> lattice_;
   std::unique_ptr<NumberController> numbers_;
+  std::unique_ptr<PrecisionController> precision_;
   QList<QDockWidget*> docks_;
   QByteArray defaultLayout_;
 
