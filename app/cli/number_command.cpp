@@ -135,12 +135,7 @@ void run(const NumberOptions& o) {
                   {"affix_prime", w.affix_prime ? nlohmann::json(*w.affix_prime) : nlohmann::json(nullptr)},
                   {"number", w.number.str()},
                   {"checkpoint", o.checkpoint}};
-    token_line = "\"" + w.word + "\" = root \"" + w.root + "\" (p_" + std::to_string(w.root_id) + " = " +
-                 std::to_string(w.root_prime) + ")" +
-                 (w.affix_prime ? " × affix \"" + w.affix + "\" (p_" + std::to_string(w.affix_prime_index) +
-                                      " = " + std::to_string(*w.affix_prime) + ")"
-                                : std::string(", no affix")) +
-                 " = " + w.number.str();
+    token_line = describe_word_number(w);
   } else {
     n = parse_integer(o.number);
   }

@@ -3,6 +3,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent>
 
+#include "inspect/word_number.h"
 #include "lattice/integer_parse.h"
 #include "lattice/number_report.h"
 #include "util/error.h"
@@ -33,7 +34,17 @@ void NumberController::analyse(const QString& text) {
   try {
     n = parse_integer(text.toStdString());
   } catch (const Error& notANumber) {
-    // Not a number: a token of the current vocabulary stands for its prime (token k has the k-th prime).
+    // Not a number. With word roots, a word of the vocabulary stands for its number p_root × p_affix;
+    // otherwise a token of the current vocabulary stands for its prime (token k has the k-th prime).
+    if (model && model->model->config().roots == "on") {
+      try {
+        const WordNumber w = word_number(model->model->config(), *model->tokenizer, text.toStdString());
+        start(w.number, tr("word %1").arg(QString::fromStdString(describe_word_number(w))), w.id);
+        return;
+      } catch (const Error&) {
+        // not a word of the vocabulary: perhaps a token label (e.g. "<unk>")
+      }
+    }
     int32_t id = -1;
     if (model) {
       const Tokenizer& tokenizer = *model->tokenizer;
@@ -51,20 +62,26 @@ void NumberController::analyse(const QString& text) {
     subject =
         tr("token “%1” (id %2), whose prime is %3").arg(text).arg(id).arg(QString::fromStdString(n.str()));
   }
+  start(n, subject, std::nullopt);
+}
+
+void NumberController::start(const BigInt& n, const QString& subject, std::optional<int32_t> token) {
+  const ModelSnapshotPtr model = document_.currentModel();
   const int request = ++request_;
   const int vocabulary = model ? model->tokenizer->vocab_size() : 0;
   view_->setBusy(true);
   auto* watcher = new QFutureWatcher<std::shared_ptr<NumberReport>>(this);
   connect(watcher, &QFutureWatcher<std::shared_ptr<NumberReport>>::finished, this,
-          [this, watcher, request, subject, vocabulary, alive = alive_] {
+          [this, watcher, request, subject, vocabulary, token, alive = alive_] {
             watcher->deleteLater();
             if (!*alive || !view_ || request != request_) return;  // a newer number is being analysed
             view_->setBusy(false);
             const std::shared_ptr<NumberReport> report = watcher->result();
-            std::optional<int32_t> token;
-            if (report->token_id && *report->token_id < vocabulary)
-              token = static_cast<int32_t>(*report->token_id);
-            view_->showReport(*report, subject, token);
+            // A word's own token; otherwise the token whose prime this is.
+            std::optional<int32_t> shown = token;
+            if (!shown && report->token_id && *report->token_id < vocabulary)
+              shown = static_cast<int32_t>(*report->token_id);
+            view_->showReport(*report, subject, shown);
           });
   watcher->setFuture(
       QtConcurrent::run([n] { return std::make_shared<NumberReport>(analyse_number(n, kBudget)); }));

@@ -1,12 +1,16 @@
 #pragma once
-// Answers the number analyser: parses what was typed (an integer of any size, or a token of the current
-// model's vocabulary, which stands for its prime), analyses it on the thread pool within a time budget,
+// Answers the number analyser: parses what was typed (an integer of any size; with word roots, a word of
+// the current model, which stands for p_root × p_affix; or a token of its vocabulary, which stands for its
+// prime), analyses it on the thread pool within a time budget,
 // and shows the report; "Show in 3-D" selects the token in the document.
 
 #include <QObject>
 #include <QPointer>
 #include <chrono>
 #include <memory>
+#include <optional>
+
+#include "lattice/big_int.h"
 
 namespace cllm::views {
 class NumberAnalyserView;
@@ -33,6 +37,9 @@ class NumberController : public QObject {
   void showInLatticeRequested();
 
  private:
+  // Analyses n off the GUI thread; `token` (a word's own) is offered for "Show in 3-D".
+  void start(const BigInt& n, const QString& subject, std::optional<int32_t> token);
+
   WorkbenchDocument& document_;
   QPointer<views::NumberAnalyserView> view_;
   int request_ = 0;

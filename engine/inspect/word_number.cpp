@@ -40,4 +40,13 @@ WordNumber word_number(const ModelConfig& model, const Tokenizer& tokenizer, con
   return w;
 }
 
+std::string describe_word_number(const WordNumber& w) {
+  return "\"" + w.word + "\" = root \"" + w.root + "\" (p_" + std::to_string(w.root_id) + " = " +
+         std::to_string(w.root_prime) + ")" +
+         (w.affix_prime ? " × affix \"" + w.affix + "\" (p_" + std::to_string(w.affix_prime_index) + " = " +
+                              std::to_string(*w.affix_prime) + ")"
+                        : std::string(", no affix")) +
+         " = " + w.number.str();
+}
+
 }  // namespace cllm

@@ -25,6 +25,9 @@ struct WordNumber {
   BigInt number;
 };
 
+// "walked" = root "walk" (p_12 = 41) × affix "-ed" (p_5012 = 48673) = 1995593; or ", no affix".
+std::string describe_word_number(const WordNumber& w);
+
 // Throws cllm::Error when the model has no word roots or `word` is not in the vocabulary.
 WordNumber word_number(const ModelConfig& model, const Tokenizer& tokenizer, const std::string& word);
 

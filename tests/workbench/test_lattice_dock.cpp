@@ -20,6 +20,7 @@
 #include <cmath>
 #include <limits>
 
+#include "inspect/word_number.h"
 #include "main_window.h"
 #include "views/charts/chart_panel.h"
 #include "views/lattice/lattice_scene.h"
@@ -258,6 +259,50 @@ class TestLatticeDock : public QObject {
         view->positionOf(9) &&
             std::abs(std::hypot(view->positionOf(9)[0], view->positionOf(9)[1]) - 3.0f) < 1e-4f,
         10000);
+  }
+
+  // With word roots a word is p_root × p_affix: the analyser shows the split and factorises it back.
+  void numberAnalyserFactorisesAWordOfARootsModel() {
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    app::TrainingSetup setup;
+    setup.run.tokenizer.kind = "word";
+    setup.run.model = model_preset("tiny");
+    setup.run.model.block_size = 16;
+    setup.run.model.roots = "on";
+    setup.run.train.steps = 5;
+    setup.run.train.batch_size = 4;
+    QSignalSpy finished(&w.document(), &app::WorkbenchDocument::trainingFinished);
+    QVERIFY(w.document().startTraining(setup));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    const app::ModelSnapshotPtr model = w.document().currentModel();
+    QVERIFY(model != nullptr);
+    // The first word of the vocabulary that has an affix.
+    std::optional<WordNumber> word;
+    for (int32_t id = 0; id < model->tokenizer->vocab_size() && !word; ++id) {
+      try {
+        WordNumber n =
+            word_number(model->model->config(), *model->tokenizer, model->tokenizer->token_label(id));
+        if (n.affix_prime) word = n;
+      } catch (const Error&) {
+        // a special token, not a word
+      }
+    }
+    QVERIFY(word.has_value());
+    views::NumberAnalyserView* numbers = w.numberAnalyser();
+    numbers->findChild<QLineEdit*>("numberInput")->setText(QString::fromStdString(word->word));
+    QTest::mouseClick(numbers->findChild<QPushButton*>("analyseButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(numbers->reportText().contains("root"), 10000);
+    const QString report = numbers->reportText();
+    QVERIFY2(report.contains(QString::fromStdString(describe_word_number(*word))), qPrintable(report));
+    const auto [low, high] = std::minmax(word->root_prime, *word->affix_prime);
+    QVERIFY2(report.contains(QStringLiteral("%1 × %2").arg(low).arg(high)), qPrintable(report));
+    QVERIFY2(report.contains("not prime"), qPrintable(report));
+    auto* show = numbers->findChild<QPushButton*>("showNumberButton");
+    QVERIFY(show->isEnabled());
+    QTest::mouseClick(show, Qt::LeftButton);
+    QCOMPARE(w.document().selectedToken(), word->id);
   }
 
  private:

@@ -1,5 +1,6 @@
 #pragma once
-// The number analyser: type any integer (any size; "2^521-1" works) or a token of the current vocabulary,
+// The number analyser: type any integer (any size; "2^521-1" works), a token of the current vocabulary, or
+// with word roots a word (its number p_root × p_affix, factorised back into root and affix),
 // and see whether it is prime (and how that was decided), its factorisation (or how far factoring got
 // within its time budget), π(n) where it is cheap, its clock class and clock-abacus ring/slot/angle, and
 // its place on each lattice map. "Show in 3-D" selects the token that has this prime.
