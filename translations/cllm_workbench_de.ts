@@ -164,7 +164,7 @@
 <context>
     <name>cllm::app::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="+57"/>
+        <location filename="../app/workbench/main_window.cpp" line="+60"/>
         <source>CLLM Workbench</source>
         <translation>CLLM Workbench</translation>
     </message>
@@ -177,23 +177,23 @@
         </translation>
     </message>
     <message>
-        <location line="+190"/>
+        <location line="+197"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+238"/>
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="-353"/>
-        <location line="+347"/>
+        <location line="-398"/>
+        <location line="+392"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location line="-346"/>
+        <location line="-391"/>
         <source>Charts</source>
         <translation>Diagramme</translation>
     </message>
@@ -208,12 +208,12 @@
         <translation>Läufe</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+38"/>
         <source>Rename failed</source>
         <translation>Umbenennen fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>Open checkpoint</source>
         <translation>Checkpoint öffnen</translation>
     </message>
@@ -223,38 +223,38 @@
         <translation>Checkpoints (*.safetensors);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="-18"/>
+        <location line="-19"/>
         <source>&amp;Start training</source>
         <translation>Training &amp;starten</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+328"/>
+        <location line="+4"/>
+        <location line="+370"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-39"/>
         <source>Pausing after this step…</source>
         <translation>Pause nach diesem Schritt…</translation>
     </message>
     <message>
-        <location line="-283"/>
+        <location line="-324"/>
         <source>S&amp;top</source>
         <translation>St&amp;opp</translation>
     </message>
     <message>
-        <location line="+289"/>
+        <location line="+330"/>
         <source>Stopping…</source>
         <translation>Wird gestoppt…</translation>
     </message>
     <message>
-        <location line="-286"/>
+        <location line="-327"/>
         <source>Save &amp;checkpoint now</source>
         <translation>&amp;Checkpoint jetzt speichern</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-72"/>
         <source>3-D view</source>
         <translation>3-D-Ansicht</translation>
     </message>
@@ -264,7 +264,17 @@
         <translation>Zahlen</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+2"/>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Start &amp;ablation…</source>
+        <translation>&amp;Ablation starten…</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>&amp;Resume from checkpoint…</source>
         <translation>Aus Checkpoint &amp;fortsetzen…</translation>
     </message>
@@ -319,7 +329,7 @@
         <translation>&amp;Training</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>&amp;Generation</source>
         <translation>&amp;Erzeugung</translation>
     </message>
@@ -344,18 +354,22 @@
         <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
-        <location line="+186"/>
-        <location line="+7"/>
+        <location line="+43"/>
+        <source>%1, run %2 of %3 (%4, seed %5)</source>
+        <translation>%1, Lauf %2 von %3 (%4, Seed %5)</translation>
+    </message>
+    <message>
+        <location line="+170"/>
         <source>Cannot start training</source>
         <translation>Training kann nicht gestartet werden</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-12"/>
         <source>Choose a corpus file or folder first.</source>
         <translation>Wählen Sie zuerst eine Korpusdatei oder einen Ordner.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+55"/>
         <source>Preparing the corpus…</source>
         <translation>Korpus wird vorbereitet…</translation>
     </message>
@@ -365,7 +379,7 @@
         <translation>Training %1: %2 Parameter, %3 Trainings- und %4 Validierungstokens</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-254"/>
         <source>Finished</source>
         <translation>Abgeschlossen</translation>
     </message>
@@ -380,7 +394,7 @@
         <translation>Gestoppt</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+136"/>
         <source>Training is running</source>
         <translation>Training läuft</translation>
     </message>
@@ -395,7 +409,27 @@
         <translation>Abschließender Checkpoint wird ausgewertet und gespeichert…</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+44"/>
+        <source>Cannot start the ablation</source>
+        <translation>Ablation kann nicht gestartet werden</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>%1 finished; its table is in %2</source>
+        <translation>%1 abgeschlossen; die Tabelle liegt in %2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 stopped early</source>
+        <translation>%1 vorzeitig gestoppt</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>%1: training</source>
+        <translation>%1: Training</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -443,7 +477,12 @@
 <context>
     <name>cllm::app::NumberController</name>
     <message>
-        <location filename="../app/workbench/number_controller.cpp" line="+46"/>
+        <location filename="../app/workbench/number_controller.cpp" line="+42"/>
+        <source>word %1</source>
+        <translation>Wort %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>%1; nor is “%2” a token of the current model.</source>
         <translation>%1; „%2“ ist auch kein Token des aktuellen Modells.</translation>
     </message>
@@ -451,6 +490,14 @@
         <location line="+6"/>
         <source>token “%1” (id %2), whose prime is %3</source>
         <translation>Token „%1“ (ID %2) mit der Primzahl %3</translation>
+    </message>
+</context>
+<context>
+    <name>cllm::app::PrecisionController</name>
+    <message>
+        <location filename="../app/workbench/precision_controller.cpp" line="+59"/>
+        <source>Reading the validation tokens…</source>
+        <translation>Validierungstokens werden gelesen…</translation>
     </message>
 </context>
 <context>
@@ -487,17 +534,42 @@
 <context>
     <name>cllm::app::WorkbenchDocument</name>
     <message>
-        <location filename="../app/workbench/workbench_document.cpp" line="+57"/>
+        <location filename="../app/workbench/workbench_document.cpp" line="+58"/>
         <source>Training failed</source>
         <translation>Training fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+85"/>
         <source>Cannot start training</source>
         <translation>Training kann nicht gestartet werden</translation>
     </message>
     <message>
         <location line="+27"/>
+        <source>ablation %1</source>
+        <translation>Ablation %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cannot start the ablation</source>
+        <translation>Ablation kann nicht gestartet werden</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>%1 · %2 · seed %3</source>
+        <translation>%1 · %2 · Seed %3</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Ablation</source>
+        <translation>Ablation</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Cannot save the ablation</source>
+        <translation>Ablation kann nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>resumed %1</source>
         <translation>fortgesetzt aus %1</translation>
     </message>
@@ -519,7 +591,7 @@
         <translation>Das Training endete, bevor seine Gewichte kopiert werden konnten; es gibt kein Modell zum Erzeugen.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Trained model (%1)</source>
         <translation>Trainiertes Modell (%1)</translation>
     </message>
@@ -547,6 +619,148 @@
         <location line="+19"/>
         <source>No model yet: start training or load a checkpoint.</source>
         <translation>Noch kein Modell: Starten Sie ein Training oder laden Sie einen Checkpoint.</translation>
+    </message>
+</context>
+<context>
+    <name>cllm::views::AblationDialog</name>
+    <message>
+        <location filename="../views/training/ablation_dialog.cpp" line="+17"/>
+        <source>Start an ablation</source>
+        <translation>Ablation starten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Each ticked variant changes one option of the model in the Training panel and trains with every seed, on the same corpus with the same settings. The runs are overlaid in the charts; the table is saved when the last one finishes.</source>
+        <translation>Jede angehakte Variante ändert eine Option des Modells im Trainingsbereich und trainiert mit jedem Seed, auf demselben Korpus mit denselben Einstellungen. Die Läufe werden in den Diagrammen überlagert; die Tabelle wird gespeichert, wenn der letzte endet.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Whole numbers separated by commas or spaces; three or more give a spread.</source>
+        <translation>Ganze Zahlen, durch Kommas oder Leerzeichen getrennt; drei oder mehr ergeben eine Streuung.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Variants:</source>
+        <translation>Varianten:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seeds:</source>
+        <translation>Seeds:</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>seed %1 is listed twice</source>
+        <translation>Seed %1 steht doppelt in der Liste</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>“%1” is not a whole number</source>
+        <translation>„%1“ ist keine ganze Zahl</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>give at least one seed</source>
+        <translation>geben Sie mindestens einen Seed an</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tick at least one variant.</source>
+        <translation>Haken Sie mindestens eine Variante an.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Seeds: %1.</source>
+        <translation>Seeds: %1.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n run(s) of %1 steps each.</source>
+        <translation>
+            <numerusform>%n Lauf mit je %1 Schritten.</numerusform>
+            <numerusform>%n Läufe mit je %1 Schritten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>With fewer than three seeds the table shows no meaningful spread.</source>
+        <translation>Mit weniger als drei Seeds zeigt die Tabelle keine aussagekräftige Streuung.</translation>
+    </message>
+</context>
+<context>
+    <name>cllm::views::AblationResultsDialog</name>
+    <message>
+        <location filename="../views/runs/ablation_results_dialog.cpp" line="+22"/>
+        <source>%1: results</source>
+        <translation>%1: Ergebnisse</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1: stopped early</source>
+        <translation>%1: vorzeitig gestoppt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Every run trained its whole budget. Validation loss is the final evaluation&apos;s, in nats per token: mean ± standard deviation over the seeds (number of runs).</source>
+        <translation>Jeder Lauf hat sein ganzes Budget trainiert. Der Validierungsverlust ist der der letzten Auswertung, in Nats pro Token: Mittelwert ± Standardabweichung über die Seeds (Anzahl der Läufe).</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>The ablation stopped before every run finished; the table holds the %n run(s) that trained their whole budget.</source>
+        <translation>
+            <numerusform>Die Ablation wurde gestoppt, bevor jeder Lauf fertig war; die Tabelle enthält den %n Lauf, der sein ganzes Budget trainiert hat.</numerusform>
+            <numerusform>Die Ablation wurde gestoppt, bevor jeder Lauf fertig war; die Tabelle enthält die %n Läufe, die ihr ganzes Budget trainiert haben.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Variant</source>
+        <translation>Variante</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Validation loss</source>
+        <translation>Validierungsverlust</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Bits per byte</source>
+        <translation>Bits pro Byte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tokens/s</source>
+        <translation>Tokens/s</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Wall time</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Saved as ablation.csv, ablation.md and ablation.json in &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt;.</source>
+        <translation>Gespeichert als ablation.csv, ablation.md und ablation.json in &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt;.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Copy as markdown</source>
+        <translation>Als Markdown kopieren</translation>
     </message>
 </context>
 <context>
@@ -1372,6 +1586,127 @@
         <location line="+12"/>
         <source>Analysing…</source>
         <translation>Wird analysiert…</translation>
+    </message>
+</context>
+<context>
+    <name>cllm::views::PrecisionView</name>
+    <message>
+        <location filename="../views/precision/precision_view.cpp" line="+42"/>
+        <source>Tokens of one validation sequence. The 50-digit pass is slow: the small model takes about 0.3 s per token.</source>
+        <translation>Tokens einer Validierungssequenz. Der Durchlauf mit 50 Stellen ist langsam: Das kleine Modell braucht etwa 0,3 s pro Token.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Measure</source>
+        <translation>Messen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Measures one batch of validation text in float32, double and 50 significant digits.</source>
+        <translation>Misst einen Batch Validierungstext in float32, double und mit 50 signifikanten Stellen.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Activations, layer by layer</source>
+        <translation>Aktivierungen, Schicht für Schicht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parameter gradients</source>
+        <translation>Parametergradienten</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Tensor</source>
+        <translation>Tensor</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+137"/>
+        <source>float32</source>
+        <translation>float32</translation>
+    </message>
+    <message>
+        <location line="-137"/>
+        <location line="+138"/>
+        <source>double</source>
+        <translation>double</translation>
+    </message>
+    <message>
+        <location line="-138"/>
+        <location line="+139"/>
+        <source>bf16 rounding</source>
+        <translation>bf16-Rundung</translation>
+    </message>
+    <message>
+        <location line="-134"/>
+        <source>Relative error against the 50-digit pass: max |x − ref| / max |ref| over the tensor.</source>
+        <translation>Relativer Fehler gegenüber dem Durchlauf mit 50 Stellen: max |x − ref| / max |ref| über den Tensor.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tokens:</source>
+        <translation>Tokens:</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Model: %1</source>
+        <translation>Modell: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No model: train one or open a checkpoint for generation.</source>
+        <translation>Kein Modell: Trainieren Sie eines oder öffnen Sie einen Checkpoint für die Erzeugung.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>%1: %2 × %3 tokens. Worst float32 tensor: %4 (%5). Loss %6 (float32) against %7 (50 digits). 50-digit gradient check: worst error %8 over %9 parameters. Took %10 s.</source>
+        <translation>%1: %2 × %3 Tokens. Schlechtester float32-Tensor: %4 (%5). Verlust %6 (float32) gegenüber %7 (50 Stellen). Gradientenprüfung mit 50 Stellen: größter Fehler %8 über %9 Parameter. Dauer %10 s.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Cancelled; nothing was measured.</source>
+        <translation>Abgebrochen; nichts wurde gemessen.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Relative error against 50 digits (measure to see it)</source>
+        <translation>Relativer Fehler gegenüber 50 Stellen (messen, um ihn zu sehen)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Activations: relative error against 50 digits</source>
+        <translation>Aktivierungen: relativer Fehler gegenüber 50 Stellen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gradients: relative error against 50 digits</source>
+        <translation>Gradienten: relativer Fehler gegenüber 50 Stellen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>activation (model order; names in the table)</source>
+        <translation>Aktivierung (Reihenfolge im Modell; Namen in der Tabelle)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>parameter tensor (names in the table)</source>
+        <translation>Parametertensor (Namen in der Tabelle)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>relative error</source>
+        <translation>relativer Fehler</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>float32 unit 2⁻²⁴</source>
+        <translation>float32-Einheit 2⁻²⁴</translation>
     </message>
 </context>
 <context>
