@@ -471,6 +471,7 @@ void MainWindow::startAblation() {
 void MainWindow::showAblationResults(const QString& name, const QString& folder,
                                      const std::vector<AblationRow>& rows, bool complete) {
   ablationRun_.clear();
+  updateActions();
   statusBar()->showMessage(
       complete ? tr("%1 finished; its table is in %2").arg(name, folder) : tr("%1 stopped early").arg(name),
       10000);
@@ -530,9 +531,11 @@ void MainWindow::updateActions() {
   using State = WorkbenchDocument::TrainingState;
   const State state = document_.trainingState();
   const bool running = document_.isTraining();
-  startAction_->setEnabled(!running && trainingPanel_->validationError().isEmpty());
+  // Between two runs of an ablation nothing trains, but nothing else may start either.
+  startAction_->setEnabled(!running && !document_.isAblating() &&
+                           trainingPanel_->validationError().isEmpty());
   ablationAction_->setEnabled(startAction_->isEnabled());
-  resumeAction_->setEnabled(!running);
+  resumeAction_->setEnabled(!running && !document_.isAblating());
   pauseAction_->setEnabled(state == State::Running || state == State::Paused);
   const bool paused = state == State::Paused || state == State::Pausing;
   pauseAction_->setText(paused ? tr("&Resume") : tr("&Pause"));

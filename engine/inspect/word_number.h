@@ -25,7 +25,8 @@ struct WordNumber {
   BigInt number;
 };
 
-// "walked" = root "walk" (p_12 = 41) × affix "-ed" (p_5012 = 48673) = 1995593; or ", no affix".
+// e.g. "walked" = root "walk" (p_1098 = 8821) × affix "-ed" (p_10069 = 105533) = 930906593 (a word model
+// of tinyshakespeare); or ", no affix" instead of the affix part.
 std::string describe_word_number(const WordNumber& w);
 
 // Throws cllm::Error when the model has no word roots or `word` is not in the vocabulary.
