@@ -21,6 +21,10 @@ add_library(cllm_openblas INTERFACE)
 target_include_directories(cllm_openblas SYSTEM INTERFACE ${CLLM_CBLAS_INCLUDE_DIR})
 target_link_libraries(cllm_openblas INTERFACE ${CLLM_OPENBLAS_LIBRARY})
 
+# oneDNN: the default backend of the float32 matrix products (kernels/gemm.h); Debian builds it on libgomp,
+# the same OpenMP runtime as ours.
+find_package(dnnl 2.6 REQUIRED CONFIG)
+
 if(CLLM_BUILD_GUI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Core Concurrent Gui Widgets OpenGL OpenGLWidgets Charts Test LinguistTools)
   # Debian's VTK 9.1 resolves MPI::MPI_C while loading InteractionStyle; find it first.

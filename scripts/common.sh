@@ -9,7 +9,7 @@ CLLM_PACKAGES=(
   build-essential cmake ninja-build git pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   libvtk9-dev libeigen3-dev libboost-dev libprimesieve-dev libfftw3-dev
-  libcli11-dev nlohmann-json3-dev libxxhash-dev libopenblas-openmp-dev libgtest-dev
+  libcli11-dev nlohmann-json3-dev libxxhash-dev libopenblas-openmp-dev libdnnl-dev libgtest-dev
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core
 )
 

@@ -1,11 +1,13 @@
 // `cllm bench`: throughput of forward passes, KV-cache generation and training steps on this machine.
 
 #include <cstdio>
+#include <string>
 
 #include "bench/benchmark.h"
 #include "commands.h"
 #include "common.h"
 #include "interrupt.h"
+#include "kernels/gemm.h"
 #include "progress_line.h"
 
 namespace cllm::cli {
@@ -19,6 +21,7 @@ struct BenchOptions {
   int threads = 0;
   bool no_reference = false;
   bool json = false;
+  std::string gemm = "onednn";
 };
 
 void run(const BenchOptions& o) {
@@ -29,6 +32,7 @@ void run(const BenchOptions& o) {
   s.repeats = o.repeats;
   s.threads = resolve_threads(o.threads);
   s.reference = !o.no_reference;
+  kernels::set_gemm_backend(*kernels::parse_gemm_backend(o.gemm));  // CLI11 checked the name
   install_interrupt_handler();
   ProgressLine progress(1.0);
   const auto report = bench::run_benchmarks(s, [&](const std::string& job, int run, int runs) {
@@ -54,6 +58,7 @@ void run(const BenchOptions& o) {
                           {"model", s.model.to_json()},
                           {"parameters", s.model.parameter_count()},
                           {"batch", s.batch},
+                          {"gemm", o.gemm},
                           {"peak_gflops", report.peak.gflops},
                           {"peak_isa", report.peak.isa},
                           {"jobs", jobs},
@@ -64,9 +69,10 @@ void run(const BenchOptions& o) {
   }
   const ModelConfig& c = s.model;
   std::printf(
-      "model: %d layers, width %d, %d heads, block %d, vocab %d, %s (%s parameters); batch %d; %d threads\n",
+      "model: %d layers, width %d, %d heads, block %d, vocab %d, %s (%s parameters); batch %d; %d threads; "
+      "matrix products: %s\n",
       c.n_layer, c.n_embd, c.n_head, c.block_size, c.vocab_size, describe_options(c).c_str(),
-      group_thousands(c.parameter_count()).c_str(), s.batch, s.threads);
+      group_thousands(c.parameter_count()).c_str(), s.batch, s.threads, o.gemm.c_str());
   std::printf("cpu: %s; measured float32 peak %.1f GFLOP/s (%s, %d threads)\n\n", report.cpu.c_str(),
               report.peak.gflops, report.peak.isa.c_str(), s.threads);
   std::printf("%-11s %11s %13s %9s %7s  %s\n", "job", "median", "tokens/s", "GFLOP/s", "% peak", "what");
@@ -91,6 +97,9 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   add_threads_option(*cmd, o->threads);
   cmd->add_flag("--no-reference", o->no_reference, "skip the (slow) reference-path baseline");
+  cmd->add_option("--gemm", o->gemm, "matrix-product backend: onednn (the default everywhere) or openblas")
+      ->check(CLI::IsMember({"onednn", "openblas"}))
+      ->capture_default_str();
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o] { run(*o); });
 }

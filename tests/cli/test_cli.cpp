@@ -71,6 +71,21 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
   EXPECT_NE(cllm({"--help"}).out.find("generate"), std::string::npos);
 }
 
+// Both matrix-product backends run the same benchmark; an unknown one is refused by name.
+TEST_F(CliTest, BenchRunsWithEitherMatrixProductBackend) {
+  for (const char* gemm : {"onednn", "openblas"}) {
+    const auto r = cllm({"bench", "--preset", "tiny", "--block", "8", "--batch", "2", "--repeats", "1",
+                         "--no-reference", "--threads", "1", "--gemm", gemm, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j.at("gemm"), gemm);
+    for (const auto& job : j.at("jobs")) EXPECT_GT(job.at("tokens_per_second").get<double>(), 0) << job;
+  }
+  const auto bad = cllm({"bench", "--gemm", "mkl"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("mkl"), std::string::npos) << bad.err;
+}
+
 TEST_F(CliTest, TrainingReportsProgressEvaluationsAndSavesBestAndLatest) {
   EXPECT_NE(train_err_.find("validation loss"), std::string::npos) << train_err_;
   EXPECT_NE(train_err_.find("ETA"), std::string::npos) << train_err_;
