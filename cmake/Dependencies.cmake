@@ -22,8 +22,13 @@ target_include_directories(cllm_openblas SYSTEM INTERFACE ${CLLM_CBLAS_INCLUDE_D
 target_link_libraries(cllm_openblas INTERFACE ${CLLM_OPENBLAS_LIBRARY})
 
 # oneDNN: the default backend of the float32 matrix products (kernels/gemm.h); Debian builds it on libgomp,
-# the same OpenMP runtime as ours.
-find_package(dnnl 2.6 REQUIRED CONFIG)
+# the same OpenMP runtime as ours. Found by hand: Debian's dnnl-config.cmake insists on OpenCL development
+# files, which the CPU library does not need.
+find_path(CLLM_DNNL_INCLUDE_DIR dnnl.h REQUIRED)
+find_library(CLLM_DNNL_LIBRARY dnnl REQUIRED)
+add_library(cllm_dnnl INTERFACE)
+target_include_directories(cllm_dnnl SYSTEM INTERFACE ${CLLM_DNNL_INCLUDE_DIR})
+target_link_libraries(cllm_dnnl INTERFACE ${CLLM_DNNL_LIBRARY})
 
 if(CLLM_BUILD_GUI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Core Concurrent Gui Widgets OpenGL OpenGLWidgets Charts Test LinguistTools)

@@ -41,6 +41,24 @@ TEST(Sampler, GreedyAndTopKOneTakeTheArgmax) {
   EXPECT_EQ(draw_counts(kLogits, s, 100).at(0), 100);
 }
 
+// Ties go to the lower id, whether the sampler orders one candidate (greedy), the top k or all of them.
+TEST(Sampler, TiesGoToTheLowerIdHoweverManyCandidatesAreOrdered) {
+  std::vector<float> logits(1000, 0.0f);
+  for (int v : {700, 300, 900}) logits[v] = 20.0f;  // three equal tokens with nearly all the probability
+  EXPECT_EQ(draw_counts(logits, plain(0.0), 10).at(300), 10);
+  auto s = plain();
+  s.top_k = 2;  // exactly the two lowest ids of the three
+  auto c = draw_counts(logits, s, 4000);
+  EXPECT_EQ(c.size(), 2u);
+  EXPECT_NEAR(c.at(300) / 4000.0, 0.5, 0.03);
+  EXPECT_NEAR(c.at(700) / 4000.0, 0.5, 0.03);
+  s = plain();
+  s.top_p = 0.5;  // all candidates ordered: the first of the three alone reaches 1/3, the first two 2/3
+  c = draw_counts(logits, s, 4000);
+  EXPECT_EQ(c.size(), 2u);
+  EXPECT_TRUE(c.count(300) && c.count(700));
+}
+
 TEST(Sampler, TopKTopPAndMinPCutAsDocumented) {
   auto s = plain();
   s.top_k = 2;  // renormalised 0.5 : 0.25
@@ -92,7 +110,8 @@ TEST(Sampler, ReportsModelProbabilityAndTopAlternatives) {
 TEST(Sampler, SameSeedSameDraws) {
   auto s = plain(1.2);
   Rng a(11), b(11);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(sample_token(kLogits, {}, s, a, 0).id, sample_token(kLogits, {}, s, b, 0).id);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(sample_token(kLogits, {}, s, a, 0).id, sample_token(kLogits, {}, s, b, 0).id);
 }
 
 TEST(Sampler, ImpossibleSettingsAreRejected) {
