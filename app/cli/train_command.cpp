@@ -31,6 +31,15 @@ struct TrainOptions {
   std::string metrics;
   int threads = 0;
   bool json = false;
+  std::optional<double> target_loss;  // report when validation loss first reaches it
+  bool stop_at_target = false;
+};
+
+// When a run first reached its target validation loss: time to quality.
+struct TargetReached {
+  int step = 0;
+  double wall_seconds = 0, training_seconds = 0;
+  int64_t tokens = 0;
 };
 
 // "run.safetensors" -> "run.best.safetensors"
@@ -138,8 +147,9 @@ void run(const TrainOptions& o) {
   double step_seconds = 0, recent_loss = NAN;
   int64_t tokens = 0;
   const int first_step = trainer.steps_done();
+  std::optional<TargetReached> reached;
   TrainingObserver observer;
-  observer.stop_requested = [] { return interrupted(); };
+  observer.stop_requested = [&] { return interrupted() || (o.stop_at_target && reached); };
   observer.on_step = [&](const StepStats& s) {
     step_seconds += s.seconds;
     tokens += s.tokens;
@@ -160,6 +170,16 @@ void run(const TrainOptions& o) {
       progress.message("step " + std::to_string(r.step) + ": validation loss " + fixed(r.loss, 4) +
                        " (perplexity " + fixed(r.perplexity, 2) + ", " + fixed(r.bits_per_byte, 3) +
                        " bits/byte)" + (is_best ? "  best, saved" : "  saved"));
+    if (o.target_loss && !reached && r.loss <= *o.target_loss) {
+      // Wall time includes the evaluations so far; training time is the steps alone.
+      reached = TargetReached{r.step, elapsed(), step_seconds, tokens};
+      if (!o.json)
+        progress.message("reached validation loss <= " + fixed(*o.target_loss, 4) + " at step " +
+                         std::to_string(r.step) + ": " +
+                         ProgressLine::format_duration(reached->wall_seconds) + " wall, " +
+                         fixed(reached->training_seconds, 1) + " s of training steps, " +
+                         group_thousands(reached->tokens) + " training tokens");
+    }
   };
   run_training(trainer, observer);
   progress.finish();
@@ -177,7 +197,13 @@ void run(const TrainOptions& o) {
           {"wall_seconds", wall},
           {"training_seconds", step_seconds},
           {"training_tokens_per_second", rate},
-          {"checkpoint", out.string()}});
+          {"checkpoint", out.string()},
+          {"target_loss", o.target_loss ? nlohmann::json(*o.target_loss) : nlohmann::json(nullptr)},
+          {"target_reached", reached ? nlohmann::json{{"step", reached->step},
+                                                      {"wall_seconds", reached->wall_seconds},
+                                                      {"training_seconds", reached->training_seconds},
+                                                      {"tokens", reached->tokens}}
+                                     : nlohmann::json(nullptr)}});
   if (!o.json)
     std::fprintf(
         stderr,
@@ -185,6 +211,8 @@ void run(const TrainOptions& o) {
         interrupted() ? "interrupted after" : "done:", steps_run, ProgressLine::format_duration(wall).c_str(),
         group_thousands(rate).c_str(), fixed(session->best_validation_loss(), 4).c_str(),
         fixed(best_bpb, 3).c_str(), out.string().c_str());
+  if (!o.json && o.target_loss && !reached)
+    std::fprintf(stderr, "validation loss never reached %s\n", fixed(*o.target_loss, 4).c_str());
   if (interrupted()) std::exit(130);
 }
 
@@ -207,6 +235,13 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--out", o->out, "checkpoint to write (the best one goes beside it as *.best.safetensors)")
       ->capture_default_str();
   cmd->add_option("--metrics", o->metrics, "append every step and evaluation as JSON lines to this file");
+  auto* target =
+      cmd->add_option("--target-loss", o->target_loss,
+                      "report the step, wall time and training tokens at which the validation loss "
+                      "first reaches this (time to quality; checked at every evaluation)")
+          ->check(CLI::PositiveNumber);
+  cmd->add_flag("--stop-at-target", o->stop_at_target, "stop training once --target-loss is reached")
+      ->needs(target);
   add_threads_option(*cmd, o->threads);
   cmd->add_flag("--json", o->json,
                 "print JSON lines (start, step, eval, done) on stdout instead of progress");

@@ -71,6 +71,37 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
   EXPECT_NE(cllm({"--help"}).out.find("generate"), std::string::npos);
 }
 
+// Time to quality: the first evaluation at or below the target is reported (and ends the run with
+// --stop-at-target); a target never reached is said so.
+TEST_F(CliTest, TrainingReportsWhenTheTargetLossIsFirstReached) {
+  auto done_event = [](const std::string& out) {
+    nlohmann::json done;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);)
+      if (auto j = nlohmann::json::parse(line); j.value("event", "") == "done") done = j;
+    return done;
+  };
+  // Any loss is below 100: reached at the first evaluation (step 10), which ends the run.
+  auto r = cllm(cat({"train", "corpus.txt", "--steps", "40", "--eval-interval", "10", "--target-loss", "100",
+                     "--stop-at-target", "--json", "--out", "target.safetensors"},
+                    kQuick));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto done = done_event(r.out);
+  ASSERT_TRUE(done.at("target_reached").is_object()) << done;
+  EXPECT_EQ(done.at("target_reached").at("step"), 10);
+  EXPECT_EQ(done.at("steps"), 10);
+  EXPECT_GT(done.at("target_reached").at("tokens").get<int64_t>(), 0);
+  EXPECT_LE(done.at("target_reached").at("training_seconds").get<double>(),
+            done.at("target_reached").at("wall_seconds").get<double>());
+  // Unreachable in 20 steps: the run goes on to its budget and says the target was not reached.
+  r = cllm(cat({"train", "corpus.txt", "--steps", "20", "--eval-interval", "10", "--target-loss", "0.001",
+                "--out", "target.safetensors"},
+               kQuick));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("never reached 0.0010"), std::string::npos) << r.err;
+  EXPECT_NE(cllm({"train", "--stop-at-target"}).exit_code, 0);  // needs --target-loss
+}
+
 // Both matrix-product backends run the same benchmark; an unknown one is refused by name.
 TEST_F(CliTest, BenchRunsWithEitherMatrixProductBackend) {
   for (const char* gemm : {"onednn", "openblas"}) {
