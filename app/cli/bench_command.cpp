@@ -51,6 +51,8 @@ void run(const BenchOptions& o) {
                       {"median_seconds", j.median_seconds},
                       {"seconds", j.seconds},
                       {"tokens_per_second", j.tokens_per_second()},
+                      {"tokens_per_second_min", j.min_tokens_per_second()},
+                      {"tokens_per_second_max", j.max_tokens_per_second()},
                       {"gflops", j.gflops()},
                       {"share_of_peak", j.gflops() / report.peak.gflops}});
     nlohmann::json out = {{"cpu", report.cpu},
@@ -75,11 +77,15 @@ void run(const BenchOptions& o) {
       group_thousands(c.parameter_count()).c_str(), s.batch, s.threads, o.gemm.c_str());
   std::printf("cpu: %s; measured float32 peak %.1f GFLOP/s (%s, %d threads)\n\n", report.cpu.c_str(),
               report.peak.gflops, report.peak.isa.c_str(), s.threads);
-  std::printf("%-11s %11s %13s %9s %7s  %s\n", "job", "median", "tokens/s", "GFLOP/s", "% peak", "what");
-  for (const auto& j : report.jobs)
-    std::printf("%-11s %9.2f ms %13s %9.1f %6.1f%%  %s (%zu runs)\n", j.name.c_str(), j.median_seconds * 1e3,
-                group_thousands(j.tokens_per_second()).c_str(), j.gflops(),
-                100 * j.gflops() / report.peak.gflops, j.description.c_str(), j.seconds.size());
+  std::printf("%-11s %11s %13s %19s %9s %7s  %s\n", "job", "median", "tokens/s", "(min - max)", "GFLOP/s",
+              "% peak", "what");
+  for (const auto& j : report.jobs) {
+    const std::string range = "(" + group_thousands(j.min_tokens_per_second()) + " - " +
+                              group_thousands(j.max_tokens_per_second()) + ")";
+    std::printf("%-11s %9.2f ms %13s %19s %9.1f %6.1f%%  %s (%zu runs)\n", j.name.c_str(),
+                j.median_seconds * 1e3, group_thousands(j.tokens_per_second()).c_str(), range.c_str(),
+                j.gflops(), 100 * j.gflops() / report.peak.gflops, j.description.c_str(), j.seconds.size());
+  }
   if (speedup > 0) std::printf("\ntraining tokens/s of the fast path: %.1fx the reference path's\n", speedup);
   std::printf("peak RSS: %.1f MB\n", report.peak_rss_kb / 1024.0);
 }

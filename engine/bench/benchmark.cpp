@@ -47,6 +47,14 @@ JobResult time_job(const std::string& name, const std::string& description, int 
 
 }  // namespace
 
+double JobResult::min_tokens_per_second() const {
+  return seconds.empty() ? 0 : tokens_per_run / *std::max_element(seconds.begin(), seconds.end());
+}
+
+double JobResult::max_tokens_per_second() const {
+  return seconds.empty() ? 0 : tokens_per_run / *std::min_element(seconds.begin(), seconds.end());
+}
+
 const JobResult* BenchReport::job(const std::string& name) const {
   for (const auto& j : jobs)
     if (j.name == name) return &j;

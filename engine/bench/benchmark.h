@@ -18,7 +18,7 @@
 namespace cllm::bench {
 
 struct BenchSettings {
-  ModelConfig model;     // vocab_size must be set
+  ModelConfig model;  // vocab_size must be set
   int batch = 12;
   int repeats = 5;
   int threads = 1;
@@ -33,6 +33,9 @@ struct JobResult {
   double tokens_per_run = 0;
   double flops_per_run = 0;
   double tokens_per_second() const { return tokens_per_run / median_seconds; }
+  // Over the timed runs: the slowest and the fastest.
+  double min_tokens_per_second() const;
+  double max_tokens_per_second() const;
   double gflops() const { return flops_per_run / median_seconds / 1e9; }
 };
 

@@ -105,12 +105,19 @@ TEST_F(CliTest, TrainingReportsWhenTheTargetLossIsFirstReached) {
 // Both matrix-product backends run the same benchmark; an unknown one is refused by name.
 TEST_F(CliTest, BenchRunsWithEitherMatrixProductBackend) {
   for (const char* gemm : {"onednn", "openblas"}) {
-    const auto r = cllm({"bench", "--preset", "tiny", "--block", "8", "--batch", "2", "--repeats", "1",
+    const auto r = cllm({"bench", "--preset", "tiny", "--block", "8", "--batch", "2", "--repeats", "3",
                          "--no-reference", "--threads", "1", "--gemm", gemm, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j.at("gemm"), gemm);
-    for (const auto& job : j.at("jobs")) EXPECT_GT(job.at("tokens_per_second").get<double>(), 0) << job;
+    for (const auto& job : j.at("jobs")) {
+      EXPECT_GT(job.at("tokens_per_second").get<double>(), 0) << job;
+      // The median lies between the slowest and the fastest run.
+      EXPECT_LE(job.at("tokens_per_second_min").get<double>(), job.at("tokens_per_second").get<double>())
+          << job;
+      EXPECT_GE(job.at("tokens_per_second_max").get<double>(), job.at("tokens_per_second").get<double>())
+          << job;
+    }
   }
   const auto bad = cllm({"bench", "--gemm", "mkl"});
   EXPECT_NE(bad.exit_code, 0);
