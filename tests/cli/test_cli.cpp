@@ -335,9 +335,11 @@ TEST_F(CliTest, ResumeThroughTheCliMatchesAnUninterruptedRun) {
 }
 
 TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
-  const std::string exe = CLLM_EXE, out = dir_ + "/interrupted.safetensors";
-  std::vector<std::string> args =
-      cat({exe, "train", dir_ + "/corpus.txt", "--steps", "100000", "--out", out}, kQuick);
+  const std::string exe = CLLM_EXE, out = dir_ + "/interrupted.safetensors",
+                    metrics = dir_ + "/interrupted.jsonl";
+  fs::remove(metrics);
+  std::vector<std::string> args = cat(
+      {exe, "train", dir_ + "/corpus.txt", "--steps", "100000", "--out", out, "--metrics", metrics}, kQuick);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -346,7 +348,16 @@ TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid;
   ASSERT_EQ(posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Interrupt once training runs (its first step is in the metrics file), not at a guessed time: a loaded
+  // machine may still be starting the process after any fixed delay.
+  auto training = [&] {
+    std::ifstream in(metrics);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str().find("\"event\":\"step\"") != std::string::npos;
+  };
+  for (int i = 0; i < 600 && !training(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(training()) << "no training step within 60 s";
   kill(pid, SIGINT);
   int status = 0;
   waitpid(pid, &status, 0);
