@@ -184,16 +184,15 @@ bool WorkbenchDocument::startAblation(const AblationSetup& setup) {
 
 void WorkbenchDocument::startNextAblationRun() {
   Ablation& a = *ablation_;
-  const int total = int(a.variants.size()) * int(a.seeds.size());
   const int index = a.next++;
-  const int variantIndex = index / int(a.seeds.size());
+  const int variantIndex = a.variantIndex(index);
   const AblationVariant& variant = a.variants[size_t(variantIndex)];
-  const quint64 seed = a.seeds[index % int(a.seeds.size())];
+  const quint64 seed = a.seed(index);
   TrainingSetup setup = a.base;
   setup.run.model = variant.model;
   setup.run.train.seed = seed;
   const QString variantName = QString::fromStdString(variant.name);
-  emit ablationRunStarted(a.name, index, total, variantName, seed);
+  emit ablationRunStarted(a.name, index, a.total(), variantName, seed);
   // Seeds of one variant share its colour, so the overlaid charts read by variant.
   const bool started =
       startRun(setup, {{"name", tr("%1 · %2 · seed %3").arg(a.name, variantName).arg(seed).toStdString()},
@@ -211,19 +210,19 @@ void WorkbenchDocument::finishAblationRun(const QString& reason) {
   Ablation& a = *ablation_;
   const bool finished = reason == "finished" && !activeRun_.isEmpty();
   if (finished) {
-    const int index = a.next - 1;
-    const AblationVariant& variant = a.variants[size_t(index / int(a.seeds.size()))];
+    const int index = a.next - 1;  // the run that just ended
+    const AblationVariant& variant = a.variants[size_t(a.variantIndex(index))];
     const RunMetrics m = store_->readMetrics(activeRun_);
     try {
-      a.results.push_back(ablation_run_from_records(
-          variant.name, a.seeds[index % int(a.seeds.size())], activeStart_.parameters,
-          std::span(m.steps.constData(), size_t(m.steps.size())),
-          std::span(m.evals.constData(), size_t(m.evals.size())), m.lastWallSeconds));
+      a.results.push_back(ablation_run_from_records(variant.name, a.seed(index), activeStart_.parameters,
+                                                    std::span(m.steps.constData(), size_t(m.steps.size())),
+                                                    std::span(m.evals.constData(), size_t(m.evals.size())),
+                                                    m.lastWallSeconds));
     } catch (const Error& e) {
       emit errorOccurred(tr("Ablation"), QString::fromStdString(e.what()));
     }
   }
-  const bool more = a.next < int(a.variants.size()) * int(a.seeds.size());
+  const bool more = a.next < a.total();
   if (finished && more) {
     // After this run's finish has been announced to everyone.
     QTimer::singleShot(0, this, [this] {

@@ -194,6 +194,9 @@ class WorkbenchDocument : public QObject {
     QList<quint64> seeds;
     int next = 0;  // the run to start next, variant-major
     std::vector<AblationRun> results;
+    int total() const { return int(variants.size()) * int(seeds.size()); }
+    int variantIndex(int run) const { return run / int(seeds.size()); }
+    quint64 seed(int run) const { return seeds[run % int(seeds.size())]; }
   };
   std::optional<Ablation> ablation_;
 

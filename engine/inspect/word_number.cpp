@@ -1,7 +1,5 @@
 #include "inspect/word_number.h"
 
-#include <vector>
-
 #include "lattice/primes.h"
 #include "model/model_config.h"
 #include "text/tokenizer.h"
@@ -20,9 +18,7 @@ WordNumber word_number(const ModelConfig& model, const Tokenizer& tokenizer, con
     if (tokenizer.token_bytes(id) == word) w.id = id;
   require(w.id >= 0, "the word \"" + word + "\" is not in the model's vocabulary");
   // The root strings are not stored in the model; the split is deterministic, so make it again.
-  std::vector<std::string> vocab;
-  for (int32_t id = 0; id < tokenizer.vocab_size(); ++id) vocab.push_back(tokenizer.token_bytes(id));
-  const WordRoots split = split_word_roots(vocab);
+  const WordRoots split = split_word_roots(tokenizer);
   require(split.root_of == tables.root_of && split.affix_of == tables.affix_of,
           "the model's root-word tables do not match its vocabulary");
   w.word = word;

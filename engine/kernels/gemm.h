@@ -10,8 +10,8 @@
 // Backends: oneDNN's sgemm (its JIT kernels for the ISA it finds: AVX2, AVX-512) is the default; OpenBLAS
 // stays selectable as the baseline. Measured on a 2-core Intel Xeon (CPU model 207, AVX-512) where Debian's
 // OpenBLAS 0.3.21 does not recognise the CPU and runs its SSE3 kernels: oneDNN 4.4-5.7x faster on every
-// product of the small model's training step (150-160 GFLOP/s per thread against 31), 5-7x on the batch-1
-// decode products; on hosts OpenBLAS recognises the notes measured oneDNN level with or ahead of it.
+// product of the small model's training step (130-163 GFLOP/s per thread against 30-32), 5-7x on the
+// batch-1 decode products; on hosts OpenBLAS recognises the notes measured oneDNN level with or ahead of it.
 
 #include <optional>
 #include <string_view>
@@ -26,7 +26,8 @@ GemmBackend gemm_backend();
 std::string_view gemm_backend_name(GemmBackend backend);  // "onednn", "openblas"
 std::optional<GemmBackend> parse_gemm_backend(std::string_view name);
 
-// Throws cllm::Error for impossible arguments (negative sizes, strides smaller than a row).
+// With oneDNN, throws cllm::Error when it refuses the product (impossible sizes or strides); OpenBLAS
+// reports those through its own error handler instead.
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
            const float* B, int ldb, float beta, float* C, int ldc);
 

@@ -64,12 +64,13 @@ namespace {
 
 // The root and affix of every word of a word tokenizer's vocabulary (text/word_roots.h).
 layers::WordRootTables word_root_tables(const Tokenizer& tokenizer) {
-  require(tokenizer.kind() == "word", "word roots (--roots on) need the word tokenizer (--tokenizer word); this run's "
-                                      "tokenizer is " + tokenizer.kind());
-  std::vector<std::string> vocab;
-  for (int32_t id = 0; id < tokenizer.vocab_size(); ++id) vocab.push_back(tokenizer.token_bytes(id));
-  const WordRoots split = split_word_roots(vocab);
-  return {split.root_of, split.affix_of, static_cast<int>(split.roots.size()), static_cast<int>(split.affixes.size())};
+  require(tokenizer.kind() == "word",
+          "word roots (--roots on) need the word tokenizer (--tokenizer word); this run's "
+          "tokenizer is " +
+              tokenizer.kind());
+  const WordRoots split = split_word_roots(tokenizer);
+  return {split.root_of, split.affix_of, static_cast<int>(split.roots.size()),
+          static_cast<int>(split.affixes.size())};
 }
 
 }  // namespace
@@ -91,11 +92,13 @@ std::unique_ptr<TrainingSession> TrainingSession::start(const Corpus& corpus, co
   return s;
 }
 
-std::unique_ptr<TrainingSession> TrainingSession::resume(const std::filesystem::path& checkpoint, const Corpus& corpus) {
+std::unique_ptr<TrainingSession> TrainingSession::resume(const std::filesystem::path& checkpoint,
+                                                         const Corpus& corpus) {
   Checkpoint ck = load_checkpoint(checkpoint);
-  require(ck.training.has_value(), "'" + checkpoint.string() +
-                                       "' holds weights only (no training state); it can be used for generation, "
-                                       "not resumed");
+  require(ck.training.has_value(),
+          "'" + checkpoint.string() +
+              "' holds weights only (no training state); it can be used for generation, "
+              "not resumed");
   TrainingState& state = *ck.training;
   const CorpusIdentity identity = identify_corpus(corpus.name, corpus.text);
   require(identity.bytes == state.corpus.bytes && identity.xxh3 == state.corpus.xxh3,

@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "text/tokenizer.h"
+
 namespace cllm {
 namespace {
 
@@ -71,6 +73,13 @@ WordRoots split_word_roots(const std::vector<std::string>& vocab) {
     r.affix_of.push_back(affix);
   }
   return r;
+}
+
+WordRoots split_word_roots(const Tokenizer& tokenizer) {
+  std::vector<std::string> vocab;
+  vocab.reserve(static_cast<size_t>(tokenizer.vocab_size()));
+  for (int32_t id = 0; id < tokenizer.vocab_size(); ++id) vocab.push_back(tokenizer.token_bytes(id));
+  return split_word_roots(vocab);
 }
 
 }  // namespace cllm

@@ -23,6 +23,8 @@
 
 namespace cllm {
 
+class Tokenizer;
+
 struct WordRoots {
   std::vector<int32_t> root_of;      // [V] root id of each word
   std::vector<int32_t> affix_of;     // [V] affix id of each word (0 = none)
@@ -34,5 +36,7 @@ struct WordRoots {
 const std::vector<std::string>& affix_names();
 // `vocab[id]` is word id's text (WordTokenizer's vocabulary).
 WordRoots split_word_roots(const std::vector<std::string>& vocab);
+// The same for a tokenizer's vocabulary (each token's text, token_bytes).
+WordRoots split_word_roots(const Tokenizer& tokenizer);
 
 }  // namespace cllm

@@ -102,10 +102,10 @@ void AblationDialog::updateSummary() {
     summary_->setText(error);
     return;
   }
-  const int runs = int(variants().size() * seeds().size());
-  QString text = tr("%n run(s) of %1 steps each.", nullptr, runs).arg(stepsPerRun_);
-  if (seeds().size() < 3)
-    text += ' ' + tr("With fewer than three seeds the table shows no meaningful spread.");
+  const qsizetype seedCount = seeds().size();
+  QString text =
+      tr("%n run(s) of %1 steps each.", nullptr, int(variants().size() * seedCount)).arg(stepsPerRun_);
+  if (seedCount < 3) text += ' ' + tr("With fewer than three seeds the table shows no meaningful spread.");
   summary_->setText(text);
 }
 
