@@ -20,6 +20,7 @@ struct BenchOptions {
   int repeats = 5;
   int threads = 0;
   bool no_reference = false;
+  std::vector<std::string> jobs;
   bool json = false;
   std::string gemm = "onednn";
 };
@@ -32,6 +33,7 @@ void run(const BenchOptions& o) {
   s.repeats = o.repeats;
   s.threads = resolve_threads(o.threads);
   s.reference = !o.no_reference;
+  s.jobs = o.jobs;
   kernels::set_gemm_backend(*kernels::parse_gemm_backend(o.gemm));  // CLI11 checked the name
   install_interrupt_handler();
   ProgressLine progress(1.0);
@@ -102,6 +104,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--repeats", o->repeats, "timed runs per job (the median is reported)")
       ->capture_default_str();
   add_threads_option(*cmd, o->threads);
+  cmd->add_option("--job", o->jobs,
+                  "run only this job (repeatable): forward, generate, train_step, reference")
+      ->check(CLI::IsMember(bench::job_names()));
   cmd->add_flag("--no-reference", o->no_reference, "skip the (slow) reference-path baseline");
   cmd->add_option("--gemm", o->gemm, "matrix-product backend: onednn (the default everywhere) or openblas")
       ->check(CLI::IsMember({"onednn", "openblas"}))

@@ -55,6 +55,16 @@ double JobResult::max_tokens_per_second() const {
   return seconds.empty() ? 0 : tokens_per_run / *std::min_element(seconds.begin(), seconds.end());
 }
 
+const std::vector<std::string>& job_names() {
+  static const std::vector<std::string> names = {"forward", "generate", "train_step", "reference"};
+  return names;
+}
+
+bool BenchSettings::runs(const std::string& job) const {
+  if (job == "reference" && !reference) return false;
+  return jobs.empty() || std::find(jobs.begin(), jobs.end(), job) != jobs.end();
+}
+
 const JobResult* BenchReport::job(const std::string& name) const {
   for (const auto& j : jobs)
     if (j.name == name) return &j;
@@ -66,6 +76,9 @@ BenchReport run_benchmarks(const BenchSettings& s,
   s.model.validate();
   require(s.batch >= 1, "batch must be at least 1");
   require(s.repeats >= 1 && s.repeats <= 1000, "repeats must be between 1 and 1000");
+  for (const auto& j : s.jobs)
+    require(std::find(job_names().begin(), job_names().end(), j) != job_names().end(),
+            "unknown benchmark job '" + j + "'");
   kernels::set_num_threads(s.threads);
   BenchReport report;
   report.settings = s;
@@ -81,10 +94,11 @@ BenchReport run_benchmarks(const BenchSettings& s,
   for (auto& t : data) t = static_cast<int32_t>(rng.below(V));
   const double seq_flops = forward_flops_per_sequence(c, T);
 
-  report.jobs.push_back(time_job(
-      "forward", "full forward pass with loss, batch " + std::to_string(B) + " x " + std::to_string(T),
-      s.repeats, double(B) * T, B * seq_flops, progress,
-      [&] { model.forward(data.data(), data.data() + 1, B, T); }));
+  if (s.runs("forward"))
+    report.jobs.push_back(time_job(
+        "forward", "full forward pass with loss, batch " + std::to_string(B) + " x " + std::to_string(T),
+        s.repeats, double(B) * T, B * seq_flops, progress,
+        [&] { model.forward(data.data(), data.data() + 1, B, T); }));
 
   // Greedy generation of one block from a one-token prompt through the real generator (sampler and
   // streaming text included). A char tokenizer over V distinct characters decodes every id.
@@ -99,20 +113,23 @@ BenchReport run_benchmarks(const BenchSettings& s,
   // The i-th forward pass attends to i + 1 positions: the prompt's, then one per new token but the last.
   double gen_flops = 0;
   for (int i = 0; i < g.max_tokens; ++i) gen_flops += forward_flops_per_token(c, i + 1);
-  report.jobs.push_back(time_job(
-      "generate", "KV-cache generation, batch 1, " + std::to_string(g.max_tokens) + " tokens", s.repeats,
-      g.max_tokens, gen_flops, progress, [&] { generate(model, *tokenizer, prompt, g); }));
+  if (s.runs("generate"))
+    report.jobs.push_back(time_job(
+        "generate", "KV-cache generation, batch 1, " + std::to_string(g.max_tokens) + " tokens", s.repeats,
+        g.max_tokens, gen_flops, progress, [&] { generate(model, *tokenizer, prompt, g); }));
 
-  TrainConfig tc;
-  tc.batch_size = B;
-  tc.steps = 1 << 30;
-  tc.eval_batches = 1;
-  Trainer trainer(model, tc, data, std::span<const int32_t>(data).first(2 * T + 2));
-  report.jobs.push_back(time_job(
-      "train_step", "forward + backward + AdamW, batch " + std::to_string(B) + " x " + std::to_string(T),
-      s.repeats, double(B) * T, 3 * B * seq_flops, progress, [&] { trainer.step(); }));
+  if (s.runs("train_step")) {
+    TrainConfig tc;
+    tc.batch_size = B;
+    tc.steps = 1 << 30;
+    tc.eval_batches = 1;
+    Trainer trainer(model, tc, data, std::span<const int32_t>(data).first(2 * T + 2));
+    report.jobs.push_back(time_job(
+        "train_step", "forward + backward + AdamW, batch " + std::to_string(B) + " x " + std::to_string(T),
+        s.repeats, double(B) * T, 3 * B * seq_flops, progress, [&] { trainer.step(); }));
+  }
 
-  if (s.reference) {
+  if (s.runs("reference")) {
     ReferenceTransformer<float> ref(c);
     std::copy(model.parameters().begin(), model.parameters().end(), ref.parameters().begin());
     const std::vector<int32_t> x(data.begin(), data.begin() + T), y(data.begin() + 1, data.begin() + T + 1);

@@ -22,8 +22,13 @@ struct BenchSettings {
   int batch = 12;
   int repeats = 5;
   int threads = 1;
-  bool reference = true;  // include the reference baseline (slow: seconds per run)
+  bool reference = true;          // include the reference baseline (slow: seconds per run)
+  std::vector<std::string> jobs;  // run only these (names above); empty: all
+  bool runs(const std::string& job) const;
 };
+
+// The job names, in the order they run.
+const std::vector<std::string>& job_names();
 
 struct JobResult {
   std::string name;

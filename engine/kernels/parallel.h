@@ -29,7 +29,8 @@ template <typename Body>
 void parallel_chunks(long n, long work_per_element, Body body) {
   constexpr long kChunk = 4096;
   const long chunks = (n + kChunk - 1) / kChunk;
-  parallel_for(chunks, n * work_per_element, [&](long k) { body(k * kChunk, std::min(n, (k + 1) * kChunk)); });
+  parallel_for(chunks, n * work_per_element,
+               [&](long k) { body(k * kChunk, std::min(n, (k + 1) * kChunk)); });
 }
 
 // body(row, partial) for every row in [0, n); partial points at `width` floats owned by the running

@@ -17,7 +17,9 @@ void set_num_threads(int n) {
   openblas_set_num_threads(n);
 }
 
-int num_threads() { return omp_get_max_threads(); }
+int num_threads() {
+  return omp_get_max_threads();
+}
 
 int default_num_threads() {
   // Distinct (package, core) pairs: SMT siblings share a core's FMA units, so they add little to

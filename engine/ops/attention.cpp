@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/cpu_kernels.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 
@@ -82,7 +83,7 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
       bias->dbeta[bh % NH] += static_cast<float>(dbeta[bh]);
 }
 
-// A decoding step is a few rows: one task per (sequence, head), each the reference's own loop.
+// A decoding step is a few rows: one task per (sequence, head), each the vector kernel's attend_one.
 void attention_step(float* out, float* scores, const float* q, const float* kc, const float* vc, int NS,
                     int t, int T_max, int C, int NH, const ClassBias<float>* bias) {
   check_attention_shape("attention_step", NS, T_max, C, NH);
@@ -93,8 +94,9 @@ void attention_step(float* out, float* scores, const float* q, const float* kc, 
         thread_local std::vector<float> row;
         const long s = sh / NH, h = sh % NH;
         const long cache = s * T_max * C + h * hs;
-        attend_one_ref(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs, kc + cache,
-                       vc + cache, C, t, hs, class_bias_row(row, bias, static_cast<int>(h), s, t));
+        kernels::cpu_kernels().attend_one(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs,
+                                          kc + cache, vc + cache, C, t, hs,
+                                          class_bias_row(row, bias, static_cast<int>(h), s, t));
       });
 }
 

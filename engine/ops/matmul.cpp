@@ -1,13 +1,41 @@
 #include "ops/matmul.h"
 
+#include <algorithm>
+
+#include "kernels/cpu_kernels.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 
 namespace cllm::ops {
 
+namespace {
+
+// Decoding multiplies one row (a few for beam search) by each weight matrix: a library call costs more
+// than such a product, so these go to the vector kernel, split across threads only when the matrix is
+// big enough (about 1 MB) for two cores' bandwidth to beat waking a thread.
+constexpr int kMatvecMaxRows = 4;
+constexpr long kMatvecParallelWork = 1L << 16;
+constexpr int kMatvecRowsPerTask = 64;
+
+void matvec_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                    int OC) {
+  const auto& k = kernels::cpu_kernels();
+  const long work = static_cast<long>(N) * C * OC;
+  if (work < kMatvecParallelWork) return k.matvec_rows(out, OC, inp, weight, bias, N, C, OC);
+  const long tasks = (OC + kMatvecRowsPerTask - 1) / kMatvecRowsPerTask;
+  kernels::parallel_for(tasks, work, [&](long i) {
+    const int o = static_cast<int>(i) * kMatvecRowsPerTask;
+    k.matvec_rows(out + o, OC, inp, weight + static_cast<long>(o) * C, bias ? bias + o : nullptr, N, C,
+                  std::min(kMatvecRowsPerTask, OC - o));
+  });
+}
+
+}  // namespace
+
 void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                     int OC) {
   check_matmul_shape("matmul_forward", N, C, OC);
+  if (N <= kMatvecMaxRows) return matvec_forward(out, inp, weight, bias, N, C, OC);
   kernels::sgemm(false, true, N, OC, C, 1.0f, inp, C, weight, C, 0.0f, out, OC);
   if (!bias) return;
   kernels::parallel_for(N, static_cast<long>(N) * OC, [&](long n) {

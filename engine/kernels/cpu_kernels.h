@@ -1,0 +1,45 @@
+#pragma once
+// Vector kernels written once (cpu_kernels_impl.h, GCC vector extensions) and compiled once per
+// instruction set (cpu_kernels_generic.cpp: SSE2; cpu_kernels_avx2.cpp: AVX2+FMA; cpu_kernels_avx512.cpp:
+// AVX-512), so one portable binary runs the widest vectors the CPU has. The table is chosen at run time
+// from what the CPU reports; ops call it through raw-pointer interfaces and stay ISA-free.
+//
+// These are the loops the matrix-product libraries do not cover: batch-1 decoding's matrix-vector
+// products (a library call costs more than the product at these sizes), the cached attention step, and
+// elementwise activations. Results differ from the reference in rounding only (tests hold every table
+// the host supports to the reference ops).
+
+#include <vector>
+
+namespace cllm::kernels {
+
+enum class Isa { Generic, Avx2, Avx512 };
+
+struct CpuKernels {
+  Isa isa;
+  const char* name;  // "generic", "avx2", "avx512"
+
+  // out[M,OC] = x[M,C] @ w[OC,C]^T (+ bias[OC], may be null), rows of out ldo floats apart: the few-row
+  // products of decoding. Each weight row is read once for all M rows; single-threaded (callers split OC
+  // across threads).
+  void (*matvec_rows)(float* out, long ldo, const float* x, const float* w, const float* bias, int M, int C,
+                      int OC);
+
+  // One query against keys and values 0..t of one head, as ops::attend_one_ref: scores[0..t] = softmax(
+  // q . k_u / sqrt(hs) + bias[u]) (bias may be null), out[hs] = sum_u scores[u] v_u. Rows are `stride`
+  // floats apart.
+  void (*attend_one)(float* out, float* scores, const float* q, const float* k, const float* v, long stride,
+                     int t, int hs, const float* bias);
+
+  // GELU, tanh approximation: out[n] = gelu(in[n]);  din[n] += gelu'(in[n]) * dout[n].
+  void (*gelu_forward)(float* out, const float* in, long n);
+  void (*gelu_backward)(float* din, const float* in, const float* dout, long n);
+};
+
+// The widest table this CPU runs (decided once).
+const CpuKernels& cpu_kernels();
+
+// Every table this CPU can run, narrowest first (tests hold each to the reference).
+std::vector<const CpuKernels*> supported_cpu_kernels();
+
+}  // namespace cllm::kernels

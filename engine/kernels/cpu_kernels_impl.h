@@ -1,0 +1,239 @@
+// The vector kernels of cpu_kernels.h, written once with GCC's vector extensions. Included once per
+// instruction set by cpu_kernels_<isa>.cpp, which defines CLLM_ISA (the namespace), CLLM_ISA_ENUM and
+// CLLM_VECTOR_FLOATS (floats per register) and is compiled with that ISA's flags.
+//
+// Everything here has internal linkage and uses compiler builtins only: an inline function or template
+// shared with a file compiled for another ISA may be merged by the linker into one copy, and the AVX-512
+// copy would then run (and crash) on a CPU without it. So no standard-library headers.
+
+#include "kernels/cpu_kernels.h"
+
+namespace cllm::kernels::CLLM_ISA {
+namespace {
+
+constexpr int W = CLLM_VECTOR_FLOATS;
+typedef float vf __attribute__((vector_size(W * sizeof(float))));
+typedef int vi __attribute__((vector_size(W * sizeof(int))));
+typedef float v8 __attribute__((vector_size(8 * sizeof(float))));
+typedef float v4 __attribute__((vector_size(4 * sizeof(float))));
+
+inline vf load(const float* p) {
+  vf v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(float* p, vf v) {
+  __builtin_memcpy(p, &v, sizeof v);
+}
+inline vf splat(float x) {
+  return vf{} + x;
+}
+// The first n (< W) floats of p, zeros after; and its inverse.
+inline vf load_part(const float* p, long n) {
+  vf v = vf{};
+  for (long j = 0; j < n; ++j) v[j] = p[j];
+  return v;
+}
+inline void store_part(float* p, vf v, long n) {
+  for (long j = 0; j < n; ++j) p[j] = v[j];
+}
+
+inline float hsum4(v4 v) {
+  const v4 a = v + __builtin_shufflevector(v, v, 2, 3, 0, 1);
+  return a[0] + a[1];
+}
+inline float hsum(vf v) {
+#if CLLM_VECTOR_FLOATS == 16
+  const v8 h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+               __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  return hsum4(__builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7));
+#elif CLLM_VECTOR_FLOATS == 8
+  return hsum4(__builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7));
+#else
+  return hsum4(v);
+#endif
+}
+inline float hmax(vf v) {
+  float m = v[0];
+  for (int j = 1; j < W; ++j) m = v[j] > m ? v[j] : m;
+  return m;
+}
+
+// e^x to about 2 ulp (Cephes' expf polynomial after Cody-Waite reduction); inputs are clamped to
+// [-87.3, 88.7], so the result is finite and positive (underflow gives tiny values, not 0).
+inline vf vexp(vf x) {
+  x = x > 88.7f ? splat(88.7f) : x;
+  x = x < -87.3f ? splat(-87.3f) : x;
+  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer in the low bits
+  const vf t = x * 1.44269504088896341f + kRound;
+  const vf n = t - kRound;
+  const vi ni = reinterpret_cast<vi>(t) - reinterpret_cast<vi>(splat(kRound));
+  vf r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  vf p = splat(1.9875691500e-4f);
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  return reinterpret_cast<vf>(reinterpret_cast<vi>(p) + (ni << 23));
+}
+
+constexpr float kSqrt2OverPi = 0.7978845608028654f;
+constexpr float kGeluCubic = 0.044715f;
+
+// GELU's tanh form rewritten without tanh: (1 + tanh y) / 2 = sigmoid(2y) = 1 / (1 + e^-2y), which keeps
+// full relative precision in both tails (1 + tanh y cancels to 0 for very negative y). With s = sigmoid(2y)
+// and 1 - s = e^-2y s:  gelu(x) = x s;  gelu'(x) = s + 2 x s (1 - s) dy/dx.
+struct GeluParts {
+  vf s, one_minus_s, dy_dx;
+};
+inline GeluParts gelu_parts(vf x) {
+  const vf x2 = x * x;
+  const vf e = vexp(-2.0f * kSqrt2OverPi * (x + kGeluCubic * x2 * x));
+  const vf s = 1.0f / (1.0f + e);
+  return {s, e * s, kSqrt2OverPi * (1.0f + 3.0f * kGeluCubic * x2)};
+}
+inline vf gelu(vf x) {
+  return x * gelu_parts(x).s;
+}
+inline vf gelu_grad(vf x) {
+  const GeluParts g = gelu_parts(x);
+  return g.s + 2.0f * x * g.s * g.one_minus_s * g.dy_dx;
+}
+
+void gelu_forward(float* out, const float* in, long n) {
+  long i = 0;
+  for (; i + W <= n; i += W) store(out + i, gelu(load(in + i)));
+  if (i < n) store_part(out + i, gelu(load_part(in + i, n - i)), n - i);
+}
+
+void gelu_backward(float* din, const float* in, const float* dout, long n) {
+  long i = 0;
+  for (; i + W <= n; i += W) store(din + i, load(din + i) + load(dout + i) * gelu_grad(load(in + i)));
+  if (i < n) {
+    const long r = n - i;
+    store_part(din + i, load_part(din + i, r) + load_part(dout + i, r) * gelu_grad(load_part(in + i, r)), r);
+  }
+}
+
+// Rows of w four at a time (four independent accumulator chains), every row of x against them while
+// they are in L1.
+void matvec_rows(float* out, long ldo, const float* x, const float* w, const float* bias, int M, int C,
+                 int OC) {
+  if (C % W != 0) {
+    for (int o = 0; o < OC; ++o)
+      for (int m = 0; m < M; ++m) {
+        float acc = bias ? bias[o] : 0.0f;
+        for (int c = 0; c < C; ++c) acc += x[static_cast<long>(m) * C + c] * w[static_cast<long>(o) * C + c];
+        out[m * ldo + o] = acc;
+      }
+    return;
+  }
+  int o = 0;
+  for (; o + 4 <= OC; o += 4) {
+    const float* w0 = w + static_cast<long>(o) * C;
+    const float *w1 = w0 + C, *w2 = w1 + C, *w3 = w2 + C;
+    for (int m = 0; m < M; ++m) {
+      const float* xm = x + static_cast<long>(m) * C;
+      vf a0 = vf{}, a1 = vf{}, a2 = vf{}, a3 = vf{};
+      for (int c = 0; c < C; c += W) {
+        const vf xv = load(xm + c);
+        a0 += xv * load(w0 + c);
+        a1 += xv * load(w1 + c);
+        a2 += xv * load(w2 + c);
+        a3 += xv * load(w3 + c);
+      }
+      float* om = out + m * ldo + o;
+      om[0] = hsum(a0) + (bias ? bias[o] : 0.0f);
+      om[1] = hsum(a1) + (bias ? bias[o + 1] : 0.0f);
+      om[2] = hsum(a2) + (bias ? bias[o + 2] : 0.0f);
+      om[3] = hsum(a3) + (bias ? bias[o + 3] : 0.0f);
+    }
+  }
+  for (; o < OC; ++o)
+    for (int m = 0; m < M; ++m) {
+      vf a = vf{};
+      for (int c = 0; c < C; c += W)
+        a += load(x + static_cast<long>(m) * C + c) * load(w + static_cast<long>(o) * C + c);
+      out[m * ldo + o] = hsum(a) + (bias ? bias[o] : 0.0f);
+    }
+}
+
+// Scalar twin for head sizes that are not a multiple of the vector width.
+void attend_one_scalar(float* out, float* scores, const float* q, const float* k, const float* v, long stride,
+                       int t, int hs, const float* bias) {
+  const float scale = 1.0f / __builtin_sqrtf(static_cast<float>(hs));
+  float maxval = 0;
+  for (int u = 0; u <= t; ++u) {
+    float dot = 0;
+    for (int i = 0; i < hs; ++i) dot += q[i] * k[u * stride + i];
+    scores[u] = dot * scale + (bias ? bias[u] : 0.0f);
+    if (u == 0 || scores[u] > maxval) maxval = scores[u];
+  }
+  float sum = 0;
+  for (int u = 0; u <= t; ++u) {
+    scores[u] = vexp(splat(scores[u] - maxval))[0];
+    sum += scores[u];
+  }
+  for (int u = 0; u <= t; ++u) scores[u] /= sum;
+  for (int i = 0; i < hs; ++i) out[i] = 0;
+  for (int u = 0; u <= t; ++u)
+    for (int i = 0; i < hs; ++i) out[i] += scores[u] * v[u * stride + i];
+}
+
+void attend_one(float* out, float* scores, const float* q, const float* k, const float* v, long stride, int t,
+                int hs, const float* bias) {
+  if (hs % W != 0) return attend_one_scalar(out, scores, q, k, v, stride, t, hs, bias);
+  const float scale = 1.0f / __builtin_sqrtf(static_cast<float>(hs));
+  const long n = t + 1;
+  // Scores, one key row per position (rows are short: a head's hs floats).
+  float maxval = 0;
+  for (long u = 0; u < n; ++u) {
+    const float* ku = k + u * stride;
+    vf acc = vf{};
+    for (int c = 0; c < hs; c += W) acc += load(q + c) * load(ku + c);
+    const float s = hsum(acc) * scale + (bias ? bias[u] : 0.0f);
+    scores[u] = s;
+    maxval = u == 0 || s > maxval ? s : maxval;
+  }
+  // Softmax across positions, W at a time.
+  vf sums = vf{};
+  long u = 0;
+  for (; u + W <= n; u += W) {
+    const vf e = vexp(load(scores + u) - maxval);
+    store(scores + u, e);
+    sums += e;
+  }
+  if (u < n) {
+    vf e = vexp(load_part(scores + u, n - u) - maxval);
+    for (long j = n - u; j < W; ++j) e[j] = 0;
+    store_part(scores + u, e, n - u);
+    sums += e;
+  }
+  const float inv = 1.0f / hsum(sums);
+  for (u = 0; u + W <= n; u += W) store(scores + u, load(scores + u) * inv);
+  if (u < n) store_part(scores + u, load_part(scores + u, n - u) * inv, n - u);
+  // Weighted values: two accumulators per chunk so consecutive positions do not wait on each other.
+  for (int c = 0; c < hs; c += W) {
+    vf a0 = vf{}, a1 = vf{};
+    long p = 0;
+    for (; p + 2 <= n; p += 2) {
+      a0 += scores[p] * load(v + p * stride + c);
+      a1 += scores[p + 1] * load(v + (p + 1) * stride + c);
+    }
+    if (p < n) a0 += scores[p] * load(v + p * stride + c);
+    store(out + c, a0 + a1);
+  }
+}
+
+}  // namespace
+
+extern const CpuKernels table;
+#define CLLM_STRINGIFY(x) #x
+#define CLLM_NAME(x) CLLM_STRINGIFY(x)
+const CpuKernels table = {Isa::CLLM_ISA_ENUM, CLLM_NAME(CLLM_ISA), matvec_rows,
+                          attend_one,         gelu_forward,        gelu_backward};
+
+}  // namespace cllm::kernels::CLLM_ISA

@@ -1,0 +1,113 @@
+// Every vector-kernel table this CPU can run (generic, AVX2, AVX-512) against the reference ops computed
+// in double: ragged lengths that leave a vector tail, head and matrix sizes that are not a multiple of the
+// vector width (the scalar twins), extreme inputs (saturating tanh, large attention scores).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "kernels/cpu_kernels.h"
+#include "ops/attention.h"
+#include "ops/gelu.h"
+#include "ops/matmul.h"
+
+namespace {
+
+using cllm::kernels::CpuKernels;
+
+std::vector<float> random_vector(size_t n, float scale, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> normal(0.0f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = normal(gen);
+  return v;
+}
+
+std::vector<double> to_double(const std::vector<float>& v) {
+  return {v.begin(), v.end()};
+}
+
+class CpuKernelsTest : public ::testing::TestWithParam<const CpuKernels*> {};
+
+TEST_P(CpuKernelsTest, GeluMatchesReferenceIncludingTailsAndSaturation) {
+  const CpuKernels& k = *GetParam();
+  for (long n : {1L, 3L, 15L, 16L, 17L, 1000L}) {
+    auto x = random_vector(n, 3.0f, 11 + n);
+    if (n >= 4) x[0] = 40.0f, x[1] = -40.0f, x[2] = 0.0f, x[3] = 1e-30f;
+    const auto dout = random_vector(n, 1.0f, 5);
+    std::vector<double> ref(n), dref(n, 0.5);
+    cllm::ops::gelu_forward_ref(ref.data(), to_double(x).data(), n);
+    cllm::ops::gelu_backward_ref(dref.data(), to_double(x).data(), to_double(dout).data(), n);
+    std::vector<float> out(n), din(n, 0.5f);
+    k.gelu_forward(out.data(), x.data(), n);
+    k.gelu_backward(din.data(), x.data(), dout.data(), n);
+    for (long i = 0; i < n; ++i) {
+      EXPECT_NEAR(out[i], ref[i], 1e-7 + 1e-6 * std::abs(ref[i]))
+          << k.name << " n=" << n << " x=" << x[i];
+      EXPECT_NEAR(din[i], dref[i], 2e-7 + 1e-6 * std::abs(dref[i]))
+          << k.name << " n=" << n << " x=" << x[i];
+    }
+  }
+}
+
+TEST_P(CpuKernelsTest, MatvecRowsMatchesReferenceWithBiasAndStride) {
+  const CpuKernels& k = *GetParam();
+  for (int M : {1, 3})
+    for (int C : {7, 16, 100, 128})
+      for (int OC : {1, 5, 65, 259})
+        for (bool with_bias : {false, true}) {
+          const auto x = random_vector(size_t(M) * C, 1.0f, 1), w = random_vector(size_t(OC) * C, 1.0f, 2),
+                     b = random_vector(OC, 1.0f, 3);
+          std::vector<double> ref(size_t(M) * OC);
+          cllm::ops::matmul_forward_ref(ref.data(), to_double(x).data(), to_double(w).data(),
+                                        with_bias ? to_double(b).data() : nullptr, M, C, OC);
+          const long ldo = OC + 3;
+          std::vector<float> out(size_t(M) * ldo, -7.0f);
+          k.matvec_rows(out.data(), ldo, x.data(), w.data(), with_bias ? b.data() : nullptr, M, C, OC);
+          for (int m = 0; m < M; ++m) {
+            for (int o = 0; o < OC; ++o)
+              EXPECT_NEAR(out[m * ldo + o], ref[size_t(m) * OC + o], 1e-5 * std::sqrt(double(C)))
+                  << k.name << " M=" << M << " C=" << C << " OC=" << OC;
+            for (long o = OC; o < ldo; ++o) EXPECT_EQ(out[m * ldo + o], -7.0f) << "wrote past the row";
+          }
+        }
+}
+
+TEST_P(CpuKernelsTest, AttendOneMatchesReference) {
+  const CpuKernels& k = *GetParam();
+  for (int hs : {12, 16, 32, 64})
+    for (int t : {0, 1, 15, 16, 17, 100})
+      for (bool with_bias : {false, true})
+        for (float q_scale : {1.0f, 30.0f}) {  // 30: scores far apart, softmax nearly one-hot
+          const long stride = 3 * hs + 5;
+          const auto q = random_vector(hs, q_scale, 1 + t), kc = random_vector((t + 1) * stride, 1.0f, 2),
+                     vc = random_vector((t + 1) * stride, 1.0f, 3), bias = random_vector(t + 1, 1.0f, 4);
+          std::vector<double> ref(hs), ref_scores(t + 1);
+          cllm::ops::attend_one_ref(ref.data(), ref_scores.data(), to_double(q).data(), to_double(kc).data(),
+                                    to_double(vc).data(), stride, t, hs,
+                                    with_bias ? to_double(bias).data() : nullptr);
+          std::vector<float> out(hs), scores(t + 1);
+          k.attend_one(out.data(), scores.data(), q.data(), kc.data(), vc.data(), stride, t, hs,
+                       with_bias ? bias.data() : nullptr);
+          for (int i = 0; i < hs; ++i)
+            EXPECT_NEAR(out[i], ref[i], 2e-5) << k.name << " hs=" << hs << " t=" << t;
+          for (int u = 0; u <= t; ++u) EXPECT_NEAR(scores[u], ref_scores[u], 2e-6) << k.name;
+        }
+}
+
+std::string table_name(const ::testing::TestParamInfo<const CpuKernels*>& info) {
+  return info.param->name;
+}
+
+INSTANTIATE_TEST_SUITE_P(EverySupportedIsa, CpuKernelsTest,
+                         ::testing::ValuesIn(cllm::kernels::supported_cpu_kernels()), table_name);
+
+TEST(CpuKernels, ChoosesTheWidestSupportedTable) {
+  const auto tables = cllm::kernels::supported_cpu_kernels();
+  ASSERT_FALSE(tables.empty());
+  EXPECT_STREQ(tables.front()->name, "generic");
+  EXPECT_EQ(&cllm::kernels::cpu_kernels(), tables.back());
+}
+
+}  // namespace
