@@ -6,10 +6,43 @@
 #include <numeric>
 #include <unordered_set>
 
+#include "kernels/cpu_kernels.h"
 #include "util/error.h"
 #include "util/rng.h"
 
 namespace cllm {
+namespace {
+
+// The model's own distribution over the raw logits without materialising it (a vocabulary of 8,192
+// made the full softmax in double, and the sort for top tokens, most of a decoding step):
+// p(i) = exp(logit_i - log_sum_exp), the sum of exponentials vectorised, accumulated in double.
+struct ModelDistribution {
+  explicit ModelDistribution(std::span<const float> z) : logits(z) {
+    const float maxval = *std::max_element(z.begin(), z.end());
+    log_sum_exp =
+        maxval + std::log(kernels::cpu_kernels().sum_exp(z.data(), static_cast<long>(z.size()), maxval));
+  }
+  float probability(int32_t id) const {
+    return static_cast<float>(std::exp(double(logits[id]) - log_sum_exp));
+  }
+  // The n most likely tokens, best first, ties by smaller id.
+  std::vector<TokenProbability> top(int n) const {
+    n = std::min<int>(n, static_cast<int>(logits.size()));
+    if (n <= 0) return {};
+    std::vector<int32_t> ids(logits.size());
+    std::iota(ids.begin(), ids.end(), 0);
+    std::partial_sort(ids.begin(), ids.begin() + n, ids.end(), [&](int32_t a, int32_t b) {
+      return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
+    });
+    std::vector<TokenProbability> out;
+    for (int i = 0; i < n; ++i) out.push_back({ids[i], probability(ids[i])});
+    return out;
+  }
+  std::span<const float> logits;
+  double log_sum_exp = 0;
+};
+
+}  // namespace
 
 void SamplingSettings::validate() const {
   require(std::isfinite(temperature) && temperature >= 0 && temperature <= 100,
@@ -57,32 +90,39 @@ std::vector<TokenProbability> top_tokens(const std::vector<double>& probs, int n
 SampledToken sample_token(std::span<const float> logits, std::span<const int32_t> recent,
                           const SamplingSettings& s, Rng& rng, int n_top) {
   const int V = static_cast<int>(logits.size());
-  const std::vector<double> model_probs = softmax(logits);
+  const ModelDistribution model(logits);
   SampledToken out;
-  out.top = top_tokens(model_probs, n_top);
+  out.top = model.top(n_top);
 
   // 1. repetition penalty on the raw logits
+  const bool penalty = s.repetition_penalty != 1.0 && s.repetition_window > 0;
+  if (s.temperature == 0.0 && !penalty) {
+    // Greedy: the first of the largest logits.
+    out.id = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    out.probability = model.probability(out.id);
+    out.sampling_probability = 1.0f;
+    return out;
+  }
   std::vector<double> z(logits.begin(), logits.end());
-  if (s.repetition_penalty != 1.0 && s.repetition_window > 0) {
+  if (penalty) {
     const size_t from = recent.size() > size_t(s.repetition_window) ? recent.size() - s.repetition_window : 0;
     std::unordered_set<int32_t> seen(recent.begin() + from, recent.end());
     for (int32_t id : seen)
       if (id >= 0 && id < V) z[id] = z[id] > 0 ? z[id] / s.repetition_penalty : z[id] * s.repetition_penalty;
   }
-  // Candidates by penalised logit, best first (ties by id, so draws are reproducible). Only the ones the
-  // chain can keep are put in order: one when greedy, top-k with top-k; sorting a whole 8,192-token
-  // vocabulary per token was most of the time of generating with it.
-  std::vector<int32_t> cand(V);
-  std::iota(cand.begin(), cand.end(), 0);
-  const size_t ordered = s.temperature == 0.0 ? 1 : s.top_k > 0 ? std::min<size_t>(s.top_k, V) : V;
-  std::partial_sort(cand.begin(), cand.begin() + ordered, cand.end(),
-                    [&](int32_t a, int32_t b) { return z[a] > z[b] || (z[a] == z[b] && a < b); });
   if (s.temperature == 0.0) {
-    out.id = cand[0];
-    out.probability = static_cast<float>(model_probs[out.id]);
+    out.id = static_cast<int32_t>(std::max_element(z.begin(), z.end()) - z.begin());
+    out.probability = model.probability(out.id);
     out.sampling_probability = 1.0f;
     return out;
   }
+  // Candidates by penalised logit, best first (ties by id, so draws are reproducible). Only the ones the
+  // chain can keep are put in order: top-k with top-k.
+  std::vector<int32_t> cand(V);
+  std::iota(cand.begin(), cand.end(), 0);
+  const size_t ordered = s.top_k > 0 ? std::min<size_t>(s.top_k, V) : V;
+  std::partial_sort(cand.begin(), cand.begin() + ordered, cand.end(),
+                    [&](int32_t a, int32_t b) { return z[a] > z[b] || (z[a] == z[b] && a < b); });
   auto probs_of = [&](size_t n, double temperature) {
     std::vector<double> p(n);
     double sum = 0;
@@ -123,7 +163,7 @@ SampledToken sample_token(std::span<const float> logits, std::span<const int32_t
     u -= p[i];
   }
   out.id = cand[pick];
-  out.probability = static_cast<float>(model_probs[out.id]);
+  out.probability = model.probability(out.id);
   out.sampling_probability = static_cast<float>(p[pick]);
   return out;
 }
@@ -132,12 +172,12 @@ SampledToken forced_token(std::span<const float> logits, int32_t id, int n_top) 
   require(id >= 0 && static_cast<size_t>(id) < logits.size(), "forced token id " + std::to_string(id) +
                                                                   " is outside the vocabulary of " +
                                                                   std::to_string(logits.size()));
-  const std::vector<double> model_probs = softmax(logits);
+  const ModelDistribution model(logits);
   SampledToken out;
   out.id = id;
-  out.probability = static_cast<float>(model_probs[id]);
+  out.probability = model.probability(id);
   out.sampling_probability = 1.0f;
-  out.top = top_tokens(model_probs, n_top);
+  out.top = model.top(n_top);
   return out;
 }
 

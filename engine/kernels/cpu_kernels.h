@@ -31,6 +31,10 @@ struct CpuKernels {
   void (*attend_one)(float* out, float* scores, const float* q, const float* k, const float* v, long stride,
                      int t, int hs, const float* bias);
 
+  // sum_i e^(x[i] - shift) over n floats (shift >= every x[i]: the terms are at most 1), summed in float
+  // vectors over short runs and in double across them.
+  double (*sum_exp)(const float* x, long n, float shift);
+
   // GELU, tanh approximation: out[n] = gelu(in[n]);  din[n] += gelu'(in[n]) * dout[n].
   void (*gelu_forward)(float* out, const float* in, long n);
   void (*gelu_backward)(float* din, const float* in, const float* dout, long n);

@@ -118,6 +118,24 @@ void gelu_backward(float* din, const float* in, const float* dout, long n) {
   }
 }
 
+double sum_exp(const float* x, long n, float shift) {
+  constexpr long kRun = 64 * W;  // float partial sums of at most 64 terms per lane
+  double total = 0;
+  for (long begin = 0; begin < n; begin += kRun) {
+    const long end = begin + kRun < n ? begin + kRun : n;
+    vf acc = vf{};
+    long i = begin;
+    for (; i + W <= end; i += W) acc += vexp(load(x + i) - shift);
+    if (i < end) {
+      vf e = vexp(load_part(x + i, end - i) - shift);
+      for (long j = end - i; j < W; ++j) e[j] = 0;
+      acc += e;
+    }
+    total += hsum(acc);
+  }
+  return total;
+}
+
 // Rows of w four at a time (four independent accumulator chains), every row of x against them while
 // they are in L1.
 void matvec_rows(float* out, long ldo, const float* x, const float* w, const float* bias, int M, int C,
@@ -233,7 +251,7 @@ void attend_one(float* out, float* scores, const float* q, const float* k, const
 extern const CpuKernels table;
 #define CLLM_STRINGIFY(x) #x
 #define CLLM_NAME(x) CLLM_STRINGIFY(x)
-const CpuKernels table = {Isa::CLLM_ISA_ENUM, CLLM_NAME(CLLM_ISA), matvec_rows,
-                          attend_one,         gelu_forward,        gelu_backward};
+const CpuKernels table = {Isa::CLLM_ISA_ENUM, CLLM_NAME(CLLM_ISA), matvec_rows, attend_one, sum_exp,
+                          gelu_forward,       gelu_backward};
 
 }  // namespace cllm::kernels::CLLM_ISA

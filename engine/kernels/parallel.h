@@ -18,9 +18,15 @@ namespace cllm::kernels {
 // Below this many scalar operations a loop runs on the calling thread.
 constexpr long kParallelGrain = 32768;
 
+// Small work never enters OpenMP: even a region that runs on one thread costs libgomp a futex system call
+// (measured: 34 per decoded token, the largest cost of batch-1 decoding in a VM).
 template <typename Body>
 void parallel_for(long n, long work, Body body) {
-#pragma omp parallel for schedule(static) if (work >= kParallelGrain)
+  if (work < kParallelGrain || n < 2 || omp_get_max_threads() < 2 || omp_in_parallel()) {
+    for (long i = 0; i < n; ++i) body(i);
+    return;
+  }
+#pragma omp parallel for schedule(static)
   for (long i = 0; i < n; ++i) body(i);
 }
 
@@ -37,12 +43,16 @@ void parallel_chunks(long n, long work_per_element, Body body) {
 // thread, zeroed at the start. Afterwards out[0..width) += sum of partials.
 template <typename Body>
 void parallel_reduce_rows(long n, int width, float* out, long work, Body body) {
-  const bool parallel = work >= kParallelGrain && !omp_in_parallel();
-  const int threads = parallel ? omp_get_max_threads() : 1;
+  const bool parallel = work >= kParallelGrain && n >= 2 && !omp_in_parallel() && omp_get_max_threads() >= 2;
+  if (!parallel) {
+    for (long i = 0; i < n; ++i) body(i, out);
+    return;
+  }
+  const int threads = omp_get_max_threads();
   thread_local std::vector<float> partials;
   partials.assign(static_cast<size_t>(threads) * width, 0.0f);
   float* base = partials.data();
-#pragma omp parallel num_threads(threads) if (parallel)
+#pragma omp parallel num_threads(threads)
   {
     float* mine = base + static_cast<long>(omp_get_thread_num()) * width;
 #pragma omp for schedule(static)

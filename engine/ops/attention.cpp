@@ -90,7 +90,8 @@ void attention_step(float* out, float* scores, const float* q, const float* kc, 
   CLLM_CHECK_SHAPE("attention_step", t >= 0 && t < T_max);
   const int hs = C / NH;
   kernels::parallel_for(
-      static_cast<long>(NS) * NH, static_cast<long>(NS) * NH * (t + 1) * hs * 2, [&](long sh) {
+      // A head's step takes microseconds: threads pay only for long contexts or several sequences.
+      static_cast<long>(NS) * NH, static_cast<long>(NS) * NH * (t + 1) * hs / 8, [&](long sh) {
         thread_local std::vector<float> row;
         const long s = sh / NH, h = sh % NH;
         const long cache = s * T_max * C + h * hs;

@@ -22,15 +22,14 @@ void encoder_backward(float* dwte, float* dwpe, const float* dout, const int32_t
     for (int c = 0; c < C; ++c) de[c] += d[c];
   }
   if (!dwpe) return;
-    // Each thread owns whole positions, summing over the batch in a fixed order: deterministic.
-#pragma omp parallel for schedule(static) if (B * T * C > 32768)
-  for (int t = 0; t < T; ++t) {
-    float* dp = dwpe + static_cast<long>(t) * C;
+  // Each task owns whole positions, summing over the batch in a fixed order: deterministic.
+  kernels::parallel_for(T, static_cast<long>(B) * T * C, [&](long t) {
+    float* dp = dwpe + t * C;
     for (int b = 0; b < B; ++b) {
       const float* d = dout + (static_cast<long>(b) * T + t) * C;
       for (int c = 0; c < C; ++c) dp[c] += d[c];
     }
-  }
+  });
 }
 
 }  // namespace cllm::ops

@@ -43,10 +43,8 @@ TEST_P(CpuKernelsTest, GeluMatchesReferenceIncludingTailsAndSaturation) {
     k.gelu_forward(out.data(), x.data(), n);
     k.gelu_backward(din.data(), x.data(), dout.data(), n);
     for (long i = 0; i < n; ++i) {
-      EXPECT_NEAR(out[i], ref[i], 1e-7 + 1e-6 * std::abs(ref[i]))
-          << k.name << " n=" << n << " x=" << x[i];
-      EXPECT_NEAR(din[i], dref[i], 2e-7 + 1e-6 * std::abs(dref[i]))
-          << k.name << " n=" << n << " x=" << x[i];
+      EXPECT_NEAR(out[i], ref[i], 1e-7 + 1e-6 * std::abs(ref[i])) << k.name << " n=" << n << " x=" << x[i];
+      EXPECT_NEAR(din[i], dref[i], 2e-7 + 1e-6 * std::abs(dref[i])) << k.name << " n=" << n << " x=" << x[i];
     }
   }
 }
@@ -94,6 +92,20 @@ TEST_P(CpuKernelsTest, AttendOneMatchesReference) {
             EXPECT_NEAR(out[i], ref[i], 2e-5) << k.name << " hs=" << hs << " t=" << t;
           for (int u = 0; u <= t; ++u) EXPECT_NEAR(scores[u], ref_scores[u], 2e-6) << k.name;
         }
+}
+
+TEST_P(CpuKernelsTest, SumExpMatchesDoubleSumOverLongRuns) {
+  const CpuKernels& k = *GetParam();
+  for (long n : {1L, 7L, 16L, 1000L, 40000L}) {
+    auto x = random_vector(n, 4.0f, 9 + n);
+    float shift = x[0];
+    for (float v : x) shift = std::max(shift, v);
+    double ref = 0;
+    for (float v : x) ref += std::exp(double(v) - shift);
+    EXPECT_NEAR(k.sum_exp(x.data(), n, shift), ref, 1e-6 * ref) << k.name << " n=" << n;
+  }
+  const float far[3] = {0.0f, -100.0f, -1e30f};  // underflowing terms add (almost) nothing, never NaN
+  EXPECT_NEAR(k.sum_exp(far, 3, 0.0f), 1.0, 1e-6) << k.name;
 }
 
 std::string table_name(const ::testing::TestParamInfo<const CpuKernels*>& info) {
