@@ -38,6 +38,18 @@ struct CpuKernels {
   // GELU, tanh approximation: out[n] = gelu(in[n]);  din[n] += gelu'(in[n]) * dout[n].
   void (*gelu_forward)(float* out, const float* in, long n);
   void (*gelu_backward)(float* din, const float* in, const float* dout, long n);
+
+  // One row of LayerNorm, as ops::layernorm_forward_ref / layernorm_backward_ref with N = 1 (eps is
+  // theirs): out[C], *mean, *rstd from x[C];  dx[C] += ..., dweight[C] += ..., dbias[C] += ... .
+  void (*layernorm_forward_row)(float* out, float* mean, float* rstd, const float* x, const float* weight,
+                                const float* bias, int C, float eps);
+  void (*layernorm_backward_row)(float* dx, float* dweight, float* dbias, const float* dout, const float* x,
+                                 const float* weight, float mean, float rstd, int C);
+
+  // AdamW on n parameters (PyTorch's update with the bias corrections folded in): m = b1 m + (1-b1) g;
+  // v = b2 v + (1-b2) g^2; p = (decay[i] ? p * decay_factor : p) - step_size m / (sqrt(v) inv_sqrt_c2 + eps).
+  void (*adamw)(float* p, const float* g, float* m, float* v, const unsigned char* decay, long n, float b1,
+                float b2, float eps, float decay_factor, float step_size, float inv_sqrt_c2);
 };
 
 // The widest table this CPU runs (decided once).

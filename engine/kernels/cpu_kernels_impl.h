@@ -136,6 +136,98 @@ double sum_exp(const float* x, long n, float shift) {
   return total;
 }
 
+void layernorm_forward_row(float* out, float* mean, float* rstd, const float* x, const float* weight,
+                           const float* bias, int C, float eps) {
+  vf acc = vf{};
+  int c = 0;
+  for (; c + W <= C; c += W) acc += load(x + c);
+  float sum = hsum(acc);
+  for (; c < C; ++c) sum += x[c];
+  const float m = sum / C;
+  acc = vf{};
+  for (c = 0; c + W <= C; c += W) {
+    const vf d = load(x + c) - m;
+    acc += d * d;
+  }
+  float var = hsum(acc);
+  for (; c < C; ++c) var += (x[c] - m) * (x[c] - m);
+  const float s = 1.0f / __builtin_sqrtf(var / C + eps);
+  for (c = 0; c + W <= C; c += W) store(out + c, (load(x + c) - m) * s * load(weight + c) + load(bias + c));
+  for (; c < C; ++c) out[c] = (x[c] - m) * s * weight[c] + bias[c];
+  *mean = m;
+  *rstd = s;
+}
+
+void layernorm_backward_row(float* dx, float* dweight, float* dbias, const float* dout, const float* x,
+                            const float* weight, float mean, float rstd, int C) {
+  // dnorm = dout * weight; dx += rstd * (dnorm - mean(dnorm) - norm * mean(dnorm * norm))
+  vf a = vf{}, b = vf{};
+  int c = 0;
+  for (; c + W <= C; c += W) {
+    const vf norm = (load(x + c) - mean) * rstd;
+    const vf dnorm = load(dout + c) * load(weight + c);
+    a += dnorm;
+    b += dnorm * norm;
+  }
+  float dnorm_mean = hsum(a), dnorm_norm_mean = hsum(b);
+  for (int i = c; i < C; ++i) {
+    const float norm = (x[i] - mean) * rstd, dnorm = dout[i] * weight[i];
+    dnorm_mean += dnorm;
+    dnorm_norm_mean += dnorm * norm;
+  }
+  dnorm_mean /= C;
+  dnorm_norm_mean /= C;
+  for (c = 0; c + W <= C; c += W) {
+    const vf d = load(dout + c), norm = (load(x + c) - mean) * rstd;
+    store(dbias + c, load(dbias + c) + d);
+    store(dweight + c, load(dweight + c) + norm * d);
+    store(dx + c, load(dx + c) + (d * load(weight + c) - dnorm_mean - norm * dnorm_norm_mean) * rstd);
+  }
+  for (; c < C; ++c) {
+    const float norm = (x[c] - mean) * rstd;
+    dbias[c] += dout[c];
+    dweight[c] += norm * dout[c];
+    dx[c] += (dout[c] * weight[c] - dnorm_mean - norm * dnorm_norm_mean) * rstd;
+  }
+}
+
+inline vf adamw_step(vf p, vf g, vf& m, vf& v, vi decay, float b1, float b2, float eps, float decay_factor,
+                     float step_size, float inv_sqrt_c2) {
+  m = b1 * m + (1.0f - b1) * g;
+  v = b2 * v + (1.0f - b2) * g * g;
+  vf root;
+  for (int j = 0; j < W; ++j) root[j] = __builtin_sqrtf(v[j]);  // vectorised: sqrt of a whole register
+  const vf decayed = decay != 0 ? p * decay_factor : p;
+  return decayed - step_size * m / (root * inv_sqrt_c2 + eps);
+}
+
+void adamw(float* p, const float* g, float* m, float* v, const unsigned char* decay, long n, float b1,
+           float b2, float eps, float decay_factor, float step_size, float inv_sqrt_c2) {
+  typedef unsigned char vb __attribute__((vector_size(W)));
+  long i = 0;
+  for (; i + W <= n; i += W) {
+    vb flags;
+    __builtin_memcpy(&flags, decay + i, sizeof flags);
+    vf mi = load(m + i), vi_ = load(v + i);
+    store(p + i, adamw_step(load(p + i), load(g + i), mi, vi_, __builtin_convertvector(flags, vi), b1, b2,
+                            eps, decay_factor, step_size, inv_sqrt_c2));
+    store(m + i, mi);
+    store(v + i, vi_);
+  }
+  if (i < n) {
+    const long r = n - i;
+    vi flags = vi{};
+    for (long j = 0; j < r; ++j) flags[j] = decay[i + j];
+    vf mi = load_part(m + i, r), vi_ = load_part(v + i, r);
+    store_part(p + i,
+               adamw_step(load_part(p + i, r), load_part(g + i, r), mi, vi_, flags, b1, b2, eps, decay_factor,
+                          step_size, inv_sqrt_c2),
+               r);
+    store_part(m + i, mi, r);
+    store_part(v + i, vi_, r);
+  }
+}
+
 // Rows of w four at a time (four independent accumulator chains), every row of x against them while
 // they are in L1.
 void matvec_rows(float* out, long ldo, const float* x, const float* w, const float* bias, int M, int C,
@@ -251,7 +343,15 @@ void attend_one(float* out, float* scores, const float* q, const float* k, const
 extern const CpuKernels table;
 #define CLLM_STRINGIFY(x) #x
 #define CLLM_NAME(x) CLLM_STRINGIFY(x)
-const CpuKernels table = {Isa::CLLM_ISA_ENUM, CLLM_NAME(CLLM_ISA), matvec_rows, attend_one, sum_exp,
-                          gelu_forward,       gelu_backward};
+const CpuKernels table = {Isa::CLLM_ISA_ENUM,
+                          CLLM_NAME(CLLM_ISA),
+                          matvec_rows,
+                          attend_one,
+                          sum_exp,
+                          gelu_forward,
+                          gelu_backward,
+                          layernorm_forward_row,
+                          layernorm_backward_row,
+                          adamw};
 
 }  // namespace cllm::kernels::CLLM_ISA

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "kernels/cpu_kernels.h"
 #include "kernels/parallel.h"
 #include "layers/parameter_table.h"
 
@@ -28,13 +29,8 @@ void AdamW::update(std::span<float> params, std::span<const float> grads, float 
   float* v = v_.data();
   const uint8_t* decay = decay_.data();
   kernels::parallel_chunks(static_cast<long>(params.size()), 8, [&](long begin, long end) {
-    for (long i = begin; i < end; ++i) {
-      m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-      v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-      const float denom = std::sqrt(v[i]) * inv_sqrt_c2 + eps;
-      const float decayed = decay[i] ? p[i] * decay_factor : p[i];
-      p[i] = decayed - step_size * m[i] / denom;
-    }
+    kernels::cpu_kernels().adamw(p + begin, g + begin, m + begin, v + begin, decay + begin, end - begin, b1,
+                                 b2, eps, decay_factor, step_size, inv_sqrt_c2);
   });
 }
 

@@ -10,6 +10,7 @@
 #include "kernels/cpu_kernels.h"
 #include "ops/attention.h"
 #include "ops/gelu.h"
+#include "ops/layernorm.h"
 #include "ops/matmul.h"
 
 namespace {
@@ -106,6 +107,61 @@ TEST_P(CpuKernelsTest, SumExpMatchesDoubleSumOverLongRuns) {
   }
   const float far[3] = {0.0f, -100.0f, -1e30f};  // underflowing terms add (almost) nothing, never NaN
   EXPECT_NEAR(k.sum_exp(far, 3, 0.0f), 1.0, 1e-6) << k.name;
+}
+
+TEST_P(CpuKernelsTest, LayerNormRowsMatchReference) {
+  const CpuKernels& k = *GetParam();
+  for (int C : {2, 5, 16, 64, 100, 384}) {
+    const auto x = random_vector(C, 2.0f, C), w = random_vector(C, 1.0f, 2), b = random_vector(C, 1.0f, 3),
+               dout = random_vector(C, 1.0f, 4);
+    const auto xd = to_double(x), wd = to_double(w), bd = to_double(b);
+    std::vector<double> ref(C), dx_ref(C, 0.25), dw_ref(C, 0.5), db_ref(C, -0.5);
+    double mean_ref, rstd_ref;
+    cllm::ops::layernorm_forward_ref(ref.data(), &mean_ref, &rstd_ref, xd.data(), wd.data(), bd.data(), 1, C);
+    cllm::ops::layernorm_backward_ref(dx_ref.data(), dw_ref.data(), db_ref.data(), to_double(dout).data(),
+                                      xd.data(), wd.data(), &mean_ref, &rstd_ref, 1, C);
+    std::vector<float> out(C), dx(C, 0.25f), dw(C, 0.5f), db(C, -0.5f);
+    float mean, rstd;
+    k.layernorm_forward_row(out.data(), &mean, &rstd, x.data(), w.data(), b.data(), C,
+                            static_cast<float>(cllm::ops::kLayerNormEps));
+    EXPECT_NEAR(mean, mean_ref, 1e-6) << k.name << " C=" << C;
+    EXPECT_NEAR(rstd, rstd_ref, 1e-5 * rstd_ref) << k.name << " C=" << C;
+    k.layernorm_backward_row(dx.data(), dw.data(), db.data(), dout.data(), x.data(), w.data(), mean, rstd, C);
+    for (int c = 0; c < C; ++c) {
+      EXPECT_NEAR(out[c], ref[c], 1e-5) << k.name << " C=" << C;
+      EXPECT_NEAR(dx[c], dx_ref[c], 1e-5) << k.name << " C=" << C;
+      EXPECT_NEAR(dw[c], dw_ref[c], 1e-5) << k.name << " C=" << C;
+      EXPECT_NEAR(db[c], db_ref[c], 1e-6) << k.name << " C=" << C;
+    }
+  }
+}
+
+TEST_P(CpuKernelsTest, AdamWMatchesTheScalarUpdate) {
+  const CpuKernels& k = *GetParam();
+  const float b1 = 0.9f, b2 = 0.99f, eps = 1e-8f, decay_factor = 1.0f - 1e-3f * 0.1f,
+              step_size = 1e-3f / 0.1f, inv_sqrt_c2 = 1.0f / std::sqrt(0.0199f);
+  for (long n : {1L, 15L, 16L, 33L, 1000L}) {
+    auto p = random_vector(n, 1.0f, 1), m = random_vector(n, 0.1f, 3), v = random_vector(n, 0.1f, 4);
+    const auto g = random_vector(n, 1.0f, 2);
+    for (auto& x : v) x = x * x;  // second moments are never negative
+    std::vector<unsigned char> decay(n);
+    for (long i = 0; i < n; ++i) decay[i] = i % 3 != 0;
+    auto p_ref = p, m_ref = m, v_ref = v;
+    for (long i = 0; i < n; ++i) {
+      m_ref[i] = b1 * m_ref[i] + (1.0f - b1) * g[i];
+      v_ref[i] = b2 * v_ref[i] + (1.0f - b2) * g[i] * g[i];
+      const float decayed = decay[i] ? p_ref[i] * decay_factor : p_ref[i];
+      p_ref[i] = decayed - step_size * m_ref[i] / (std::sqrt(v_ref[i]) * inv_sqrt_c2 + eps);
+    }
+    k.adamw(p.data(), g.data(), m.data(), v.data(), decay.data(), n, b1, b2, eps, decay_factor, step_size,
+            inv_sqrt_c2);
+    for (long i = 0; i < n; ++i) {
+      EXPECT_NEAR(m[i], m_ref[i], 1e-6f * (1 + std::abs(m_ref[i]))) << k.name << " n=" << n;
+      EXPECT_NEAR(v[i], v_ref[i], 1e-6f * (1 + std::abs(v_ref[i]))) << k.name << " n=" << n;
+      EXPECT_NEAR(p[i], p_ref[i], 1e-6f * (1 + std::abs(p_ref[i])))
+          << k.name << " n=" << n << " decay " << int(decay[i]);
+    }
+  }
 }
 
 std::string table_name(const ::testing::TestParamInfo<const CpuKernels*>& info) {
