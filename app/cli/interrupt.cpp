@@ -20,6 +20,10 @@ void on_interrupt(int) {
 void install_interrupt_handler() {
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
+  // Restart system calls the signal interrupts: otherwise a Ctrl+C landing inside a write of the metrics
+  // or a checkpoint made that write fail with EINTR, and the run ended with an I/O error instead of
+  // saving (seen as a rare failure of the interrupt test on a loaded machine).
+  sa.sa_flags = SA_RESTART;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
