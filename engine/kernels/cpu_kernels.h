@@ -35,6 +35,9 @@ struct CpuKernels {
   // vectors over short runs and in double across them.
   double (*sum_exp)(const float* x, long n, float shift);
 
+  // out[n] = softmax(z)[n] (out may be z); returns log sum_i e^z[i], so -log p[t] = that - z[t].
+  float (*softmax)(float* out, const float* z, long n);
+
   // GELU, tanh approximation: out[n] = gelu(in[n]);  din[n] += gelu'(in[n]) * dout[n].
   void (*gelu_forward)(float* out, const float* in, long n);
   void (*gelu_backward)(float* din, const float* in, const float* dout, long n);

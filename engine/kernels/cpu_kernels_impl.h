@@ -228,6 +228,39 @@ void adamw(float* p, const float* g, float* m, float* v, const unsigned char* de
   }
 }
 
+float softmax(float* out, const float* z, long n) {
+  vf mx = splat(z[0]);
+  long i = 0;
+  for (; i + W <= n; i += W) {
+    const vf x = load(z + i);
+    mx = x > mx ? x : mx;
+  }
+  float maxval = hmax(mx);
+  for (; i < n; ++i) maxval = z[i] > maxval ? z[i] : maxval;
+  constexpr long kRun = 64 * W;  // float partial sums of at most 64 terms per lane, then double
+  double total = 0;
+  for (long begin = 0; begin < n; begin += kRun) {
+    const long end = begin + kRun < n ? begin + kRun : n;
+    vf acc = vf{};
+    for (i = begin; i + W <= end; i += W) {
+      const vf e = vexp(load(z + i) - maxval);
+      store(out + i, e);
+      acc += e;
+    }
+    if (i < end) {
+      vf e = vexp(load_part(z + i, end - i) - maxval);
+      for (long j = end - i; j < W; ++j) e[j] = 0;
+      store_part(out + i, e, end - i);
+      acc += e;
+    }
+    total += hsum(acc);
+  }
+  const float inv = static_cast<float>(1.0 / total);
+  for (i = 0; i + W <= n; i += W) store(out + i, load(out + i) * inv);
+  for (; i < n; ++i) out[i] *= inv;
+  return maxval + static_cast<float>(__builtin_log(total));
+}
+
 // Rows of w four at a time (four independent accumulator chains), every row of x against them while
 // they are in L1.
 void matvec_rows(float* out, long ldo, const float* x, const float* w, const float* bias, int M, int C,
@@ -348,6 +381,7 @@ const CpuKernels table = {Isa::CLLM_ISA_ENUM,
                           matvec_rows,
                           attend_one,
                           sum_exp,
+                          softmax,
                           gelu_forward,
                           gelu_backward,
                           layernorm_forward_row,

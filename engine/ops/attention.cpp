@@ -27,15 +27,7 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
       float* row = a + static_cast<long>(t) * T;
       if (bias)
         for (int s = 0; s <= t; ++s) row[s] += bias->at(h, b, t, s);
-      float maxval = row[0];
-      for (int s = 1; s <= t; ++s) maxval = std::max(maxval, row[s]);
-      float sum = 0.0f;
-      for (int s = 0; s <= t; ++s) {
-        row[s] = std::exp(row[s] - maxval);
-        sum += row[s];
-      }
-      const float inv = 1.0f / sum;
-      for (int s = 0; s <= t; ++s) row[s] *= inv;
+      kernels::cpu_kernels().softmax(row, row, t + 1);
       for (int s = t + 1; s < T; ++s) row[s] = 0.0f;  // causal mask
     }
     kernels::sgemm(false, false, T, hs, T, 1.0f, a, T, v, C3, 0.0f, out + b * T * C + h * hs, C);

@@ -1,7 +1,6 @@
 #include "ops/cross_entropy.h"
 
-#include <Eigen/Core>
-
+#include "kernels/cpu_kernels.h"
 #include "kernels/parallel.h"
 
 namespace cllm::ops {
@@ -10,13 +9,8 @@ float cross_entropy_forward(float* probs, float* losses, const float* logits, co
                             int V) {
   CLLM_CHECK_SHAPE("cross_entropy_forward", N >= 1 && V >= 1);
   kernels::parallel_for(N, static_cast<long>(N) * V * 4, [&](long n) {
-    Eigen::Map<const Eigen::ArrayXf> z(logits + n * V, V);
-    Eigen::Map<Eigen::ArrayXf> p(probs + n * V, V);
-    const float maxval = z.maxCoeff();
-    p = (z - maxval).exp();  // Eigen's vectorised exp
-    const float sum = p.sum();
-    p *= 1.0f / sum;
-    losses[n] = std::log(sum) + maxval - z[targets[n]];
+    const float* z = logits + n * V;
+    losses[n] = kernels::cpu_kernels().softmax(probs + n * V, z, V) - z[targets[n]];
   });
   // Summed serially in row order (deterministic), in double so long batches do not lose digits.
   double total = 0.0;

@@ -164,6 +164,23 @@ TEST_P(CpuKernelsTest, AdamWMatchesTheScalarUpdate) {
   }
 }
 
+TEST_P(CpuKernelsTest, SoftmaxMatchesDoubleWithLogSumExp) {
+  const CpuKernels& k = *GetParam();
+  for (long n : {1L, 5L, 16L, 65L, 8192L, 40000L}) {
+    auto z = random_vector(n, 5.0f, 17 + n);
+    double maxval = z[0], sum = 0;
+    for (float v : z) maxval = std::max<double>(maxval, v);
+    for (float v : z) sum += std::exp(v - maxval);
+    std::vector<float> p(n);
+    const float lse = k.softmax(p.data(), z.data(), n);
+    EXPECT_NEAR(lse, maxval + std::log(sum), 1e-5 * (1 + std::abs(maxval))) << k.name << " n=" << n;
+    for (long i = 0; i < n; ++i)
+      EXPECT_NEAR(p[i], std::exp(z[i] - maxval) / sum, 1e-6) << k.name << " n=" << n;
+    k.softmax(z.data(), z.data(), n);  // in place
+    EXPECT_EQ(z, p);
+  }
+}
+
 std::string table_name(const ::testing::TestParamInfo<const CpuKernels*>& info) {
   return info.param->name;
 }
