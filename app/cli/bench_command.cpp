@@ -23,6 +23,7 @@ struct BenchOptions {
   std::vector<std::string> jobs;
   bool json = false;
   std::string gemm = "onednn";
+  std::string precision = "float32";
 };
 
 void run(const BenchOptions& o) {
@@ -34,6 +35,7 @@ void run(const BenchOptions& o) {
   s.threads = resolve_threads(o.threads);
   s.reference = !o.no_reference;
   s.jobs = o.jobs;
+  s.precision = o.precision;
   kernels::set_gemm_backend(*kernels::parse_gemm_backend(o.gemm));  // CLI11 checked the name
   install_interrupt_handler();
   ProgressLine progress(1.0);
@@ -63,6 +65,7 @@ void run(const BenchOptions& o) {
                           {"parameters", s.model.parameter_count()},
                           {"batch", s.batch},
                           {"gemm", o.gemm},
+                          {"precision", o.precision},
                           {"peak_gflops", report.peak.gflops},
                           {"peak_isa", report.peak.isa},
                           {"jobs", jobs},
@@ -74,9 +77,9 @@ void run(const BenchOptions& o) {
   const ModelConfig& c = s.model;
   std::printf(
       "model: %d layers, width %d, %d heads, block %d, vocab %d, %s (%s parameters); batch %d; %d threads; "
-      "matrix products: %s\n",
+      "matrix products: %s, %s\n",
       c.n_layer, c.n_embd, c.n_head, c.block_size, c.vocab_size, describe_options(c).c_str(),
-      group_thousands(c.parameter_count()).c_str(), s.batch, s.threads, o.gemm.c_str());
+      group_thousands(c.parameter_count()).c_str(), s.batch, s.threads, o.gemm.c_str(), o.precision.c_str());
   std::printf("cpu: %s; measured float32 peak %.1f GFLOP/s (%s, %d threads)\n\n", report.cpu.c_str(),
               report.peak.gflops, report.peak.isa.c_str(), s.threads);
   std::printf("%-11s %11s %13s %19s %9s %7s  %s\n", "job", "median", "tokens/s", "(min - max)", "GFLOP/s",
@@ -110,6 +113,10 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--no-reference", o->no_reference, "skip the (slow) reference-path baseline");
   cmd->add_option("--gemm", o->gemm, "matrix-product backend: onednn (the default everywhere) or openblas")
       ->check(CLI::IsMember({"onednn", "openblas"}))
+      ->capture_default_str();
+  cmd->add_option("--precision", o->precision,
+                  "products of the forward and train_step jobs: float32, or bf16 (needs AVX512_BF16 or AMX)")
+      ->check(CLI::IsMember({"float32", "bf16"}))
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o] { run(*o); });

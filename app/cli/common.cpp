@@ -88,6 +88,12 @@ std::vector<CLI::Option*> add_train_config_options(CLI::App& command, TrainConfi
       command.add_option("--eval-batches", t.eval_batches, "validation batches per evaluation (0 = all)")
           ->capture_default_str(),
       command.add_option("--val-fraction", t.validation_fraction, "last part of the corpus held out")
+          ->capture_default_str(),
+      command
+          .add_option("--precision", t.precision,
+                      "matrix products of training: float32, or bf16 (bfloat16 operands, float32 "
+                      "accumulation, weights and optimizer state; needs AVX512_BF16 or AMX)")
+          ->check(CLI::IsMember({"float32", "bf16"}))
           ->capture_default_str()};
 }
 

@@ -111,7 +111,8 @@ void run(const TrainOptions& o) {
       std::to_string(trainer.steps_done()) + " -> " + std::to_string(tc.steps) + ", batch " +
       std::to_string(tc.batch_size) + " x " + std::to_string(tc.grad_accum) + ", lr " + sci(tc.lr) + " -> " +
       sci(tc.min_lr) + " (" + tc.schedule + ", warmup " + std::to_string(tc.warmup_steps) + "), clip " +
-      (tc.grad_clip > 0 ? fixed(tc.grad_clip, 2) : "off") + "\ncheckpoints: latest " + out.string() +
+      (tc.grad_clip > 0 ? fixed(tc.grad_clip, 2) : "off") +
+      (tc.precision == "bf16" ? ", bfloat16 matrix products" : "") + "\ncheckpoints: latest " + out.string() +
       ", best " + best.string() + " (at every evaluation and at the end)";
   if (!o.json) std::fprintf(stderr, "%s\n", summary.c_str());
   // Only word runs can have unknown tokens; a high share means the model mostly learns to say <unk>.

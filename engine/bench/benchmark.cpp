@@ -8,6 +8,7 @@
 
 #include "bench/flops.h"
 #include "generate/generator.h"
+#include "kernels/gemm.h"
 #include "kernels/threading.h"
 #include "model/gpt.h"
 #include "text/tokenizer.h"
@@ -85,6 +86,8 @@ BenchReport run_benchmarks(const BenchSettings& s,
   report.cpu = cpu_model();
   report.peak = measure_peak_flops(s.threads);
 
+  const auto precision =
+      s.precision == "bf16" ? kernels::MatmulPrecision::Bfloat16 : kernels::MatmulPrecision::Float32;
   const ModelConfig& c = s.model;
   const int B = s.batch, T = c.block_size, V = c.vocab_size;
   Rng rng(42);
@@ -97,8 +100,10 @@ BenchReport run_benchmarks(const BenchSettings& s,
   if (s.runs("forward"))
     report.jobs.push_back(time_job(
         "forward", "full forward pass with loss, batch " + std::to_string(B) + " x " + std::to_string(T),
-        s.repeats, double(B) * T, B * seq_flops, progress,
-        [&] { model.forward(data.data(), data.data() + 1, B, T); }));
+        s.repeats, double(B) * T, B * seq_flops, progress, [&] {
+          const kernels::MatmulPrecisionScope scope(precision);
+          model.forward(data.data(), data.data() + 1, B, T);
+        }));
 
   // Greedy generation of one block from a one-token prompt through the real generator (sampler and
   // streaming text included). A char tokenizer over V distinct characters decodes every id.
@@ -123,6 +128,7 @@ BenchReport run_benchmarks(const BenchSettings& s,
     tc.batch_size = B;
     tc.steps = 1 << 30;
     tc.eval_batches = 1;
+    tc.precision = s.precision;
     Trainer trainer(model, tc, data, std::span<const int32_t>(data).first(2 * T + 2));
     report.jobs.push_back(time_job(
         "train_step", "forward + backward + AdamW, batch " + std::to_string(B) + " x " + std::to_string(T),

@@ -22,8 +22,9 @@ struct BenchSettings {
   int batch = 12;
   int repeats = 5;
   int threads = 1;
-  bool reference = true;          // include the reference baseline (slow: seconds per run)
-  std::vector<std::string> jobs;  // run only these (names above); empty: all
+  bool reference = true;              // include the reference baseline (slow: seconds per run)
+  std::vector<std::string> jobs;      // run only these (names above); empty: all
+  std::string precision = "float32";  // of the forward and train_step jobs' products: "float32" or "bf16"
   bool runs(const std::string& job) const;
 };
 

@@ -38,6 +38,9 @@ struct CpuKernels {
   // out[n] = softmax(z)[n] (out may be z); returns log sum_i e^z[i], so -log p[t] = that - z[t].
   float (*softmax)(float* out, const float* z, long n);
 
+  // out[i] = in[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN), as raw bits.
+  void (*to_bf16)(unsigned short* out, const float* in, long n);
+
   // GELU, tanh approximation: out[n] = gelu(in[n]);  din[n] += gelu'(in[n]) * dout[n].
   void (*gelu_forward)(float* out, const float* in, long n);
   void (*gelu_backward)(float* din, const float* in, const float* dout, long n);
@@ -54,6 +57,11 @@ struct CpuKernels {
   void (*adamw)(float* p, const float* g, float* m, float* v, const unsigned char* decay, long n, float b1,
                 float b2, float eps, float decay_factor, float step_size, float inv_sqrt_c2);
 };
+
+// Whether the CPU multiplies bfloat16 matrices natively (AVX512_BF16 or AMX-BF16), and a description of
+// what it has for messages ("AVX512_BF16", "AMX-BF16 and AVX512_BF16" or "neither AVX512_BF16 nor AMX").
+bool cpu_has_bf16();
+const char* cpu_bf16_description();
 
 // The widest table this CPU runs (decided once).
 const CpuKernels& cpu_kernels();

@@ -28,6 +28,7 @@ inline void store(float* p, vf v) {
 inline vf splat(float x) {
   return vf{} + x;
 }
+
 // The first n (< W) floats of p, zeros after; and its inverse.
 inline vf load_part(const float* p, long n) {
   vf v = vf{};
@@ -261,6 +262,25 @@ float softmax(float* out, const float* z, long n) {
   return maxval + static_cast<float>(__builtin_log(total));
 }
 
+void to_bf16(unsigned short* out, const float* in, long n) {
+  typedef unsigned short vh __attribute__((vector_size(W * sizeof(unsigned short))));
+  typedef unsigned vu __attribute__((vector_size(W * sizeof(unsigned))));
+  auto convert = [](vf x) {
+    const vu bits = reinterpret_cast<vu>(x);
+    const vu rounded = (bits + (0x7fffu + ((bits >> 16) & 1u))) >> 16;  // unsigned: wraps, never overflows
+    return __builtin_convertvector(x != x ? vu{} + 0x7fc0u : rounded, vh);
+  };
+  long i = 0;
+  for (; i + W <= n; i += W) {
+    const vh h = convert(load(in + i));
+    __builtin_memcpy(out + i, &h, sizeof h);
+  }
+  if (i < n) {
+    const vh h = convert(load_part(in + i, n - i));
+    for (long j = 0; j < n - i; ++j) out[i + j] = h[j];
+  }
+}
+
 // Rows of w four at a time (four independent accumulator chains), every row of x against them while
 // they are in L1.
 void matvec_rows(float* out, long ldo, const float* x, const float* w, const float* bias, int M, int C,
@@ -382,6 +402,7 @@ const CpuKernels table = {Isa::CLLM_ISA_ENUM,
                           attend_one,
                           sum_exp,
                           softmax,
+                          to_bf16,
                           gelu_forward,
                           gelu_backward,
                           layernorm_forward_row,

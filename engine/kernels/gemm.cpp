@@ -2,10 +2,12 @@
 
 #include <cblas.h>
 #include <dnnl.h>
+#include <omp.h>
 
 #include <atomic>
 #include <string>
 
+#include "kernels/gemm_bf16.h"
 #include "util/error.h"
 
 namespace cllm::kernels {
@@ -13,6 +15,7 @@ namespace cllm::kernels {
 namespace {
 
 std::atomic<GemmBackend> backend{GemmBackend::OneDnn};
+thread_local MatmulPrecision precision = MatmulPrecision::Float32;
 
 }  // namespace
 
@@ -34,8 +37,22 @@ std::optional<GemmBackend> parse_gemm_backend(std::string_view name) {
   return std::nullopt;
 }
 
+MatmulPrecision matmul_precision() {
+  return precision;
+}
+
+MatmulPrecisionScope::MatmulPrecisionScope(MatmulPrecision p) : previous_(precision) {
+  precision = p;
+}
+
+MatmulPrecisionScope::~MatmulPrecisionScope() {
+  precision = previous_;
+}
+
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
            const float* B, int ldb, float beta, float* C, int ldc) {
+  if (precision == MatmulPrecision::Bfloat16 && !omp_in_parallel())
+    return gemm_bf16(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   if (gemm_backend() == GemmBackend::OpenBlas) {
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N,
                 K, alpha, A, lda, B, ldb, beta, C, ldc);

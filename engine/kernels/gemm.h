@@ -26,6 +26,24 @@ GemmBackend gemm_backend();
 std::string_view gemm_backend_name(GemmBackend backend);  // "onednn", "openblas"
 std::optional<GemmBackend> parse_gemm_backend(std::string_view name);
 
+// The precision of the products a thread asks for (float32 unless a MatmulPrecisionScope says otherwise).
+// bfloat16 rounds both operands to bfloat16 and accumulates in float32 (gemm_bf16.h); products called
+// inside a parallel region (attention's per-head products) stay float32. Set per thread so a training
+// run in bfloat16 does not change a generation running beside it.
+enum class MatmulPrecision { Float32, Bfloat16 };
+MatmulPrecision matmul_precision();
+
+class MatmulPrecisionScope {
+ public:
+  explicit MatmulPrecisionScope(MatmulPrecision precision);
+  ~MatmulPrecisionScope();
+  MatmulPrecisionScope(const MatmulPrecisionScope&) = delete;
+  MatmulPrecisionScope& operator=(const MatmulPrecisionScope&) = delete;
+
+ private:
+  MatmulPrecision previous_;
+};
+
 // With oneDNN, throws cllm::Error when it refuses the product (impossible sizes or strides); OpenBLAS
 // reports those through its own error handler instead.
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,

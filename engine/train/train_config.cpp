@@ -12,13 +12,14 @@ namespace cllm {
 namespace {
 
 void require_int(int v, int lo, int hi, const std::string& what) {
-  require(v >= lo && v <= hi, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
-                                  std::to_string(v));
+  require(v >= lo && v <= hi, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                                  ", got " + std::to_string(v));
 }
 
 void require_real(double v, double lo, double hi, bool lo_open, const std::string& what) {
   const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
-  require(ok, what + " must be " + (lo_open ? "> " : ">= ") + format_number(lo) + " and <= " + format_number(hi) + ", got " + format_number(v));
+  require(ok, what + " must be " + (lo_open ? "> " : ">= ") + format_number(lo) +
+                  " and <= " + format_number(hi) + ", got " + format_number(v));
 }
 
 // 0.999999999 rather than format_number's "1", for values that differ from 1 only far down.
@@ -36,6 +37,8 @@ void TrainConfig::validate() const {
   require_real(lr, 0.0, 10.0, true, "learning rate");
   require_real(min_lr, 0.0, lr, false, "minimum learning rate");
   require_int(warmup_steps, 0, 1 << 30, "warmup steps");
+  require(precision == "float32" || precision == "bf16",
+          "precision must be 'float32' or 'bf16', got '" + precision + "'");
   require(schedule == "cosine" || schedule == "constant",
           "learning-rate schedule must be 'cosine' or 'constant', got '" + schedule + "'");
   require_real(weight_decay, 0.0, 10.0, false, "weight decay");
@@ -64,17 +67,28 @@ LrSchedule TrainConfig::lr_schedule() const {
   return LrSchedule{lr, min_lr, warmup_steps, steps, schedule == "cosine"};
 }
 
-AdamWSettings TrainConfig::adamw() const { return AdamWSettings{beta1, beta2, eps, weight_decay}; }
+AdamWSettings TrainConfig::adamw() const {
+  return AdamWSettings{beta1, beta2, eps, weight_decay};
+}
 
 nlohmann::json TrainConfig::to_json() const {
-  return {{"batch_size", batch_size},       {"steps", steps},
-          {"lr", lr},                       {"min_lr", min_lr},
-          {"warmup_steps", warmup_steps},   {"schedule", schedule},
-          {"weight_decay", weight_decay},   {"beta1", beta1},
-          {"beta2", beta2},                 {"eps", eps},
-          {"grad_clip", grad_clip},         {"grad_accum", grad_accum},
-          {"eval_interval", eval_interval}, {"eval_batches", eval_batches},
-          {"seed", seed},                   {"validation_fraction", validation_fraction}};
+  return {{"batch_size", batch_size},
+          {"steps", steps},
+          {"lr", lr},
+          {"min_lr", min_lr},
+          {"warmup_steps", warmup_steps},
+          {"schedule", schedule},
+          {"weight_decay", weight_decay},
+          {"beta1", beta1},
+          {"beta2", beta2},
+          {"eps", eps},
+          {"grad_clip", grad_clip},
+          {"grad_accum", grad_accum},
+          {"eval_interval", eval_interval},
+          {"eval_batches", eval_batches},
+          {"seed", seed},
+          {"validation_fraction", validation_fraction},
+          {"precision", precision}};
 }
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
@@ -87,7 +101,8 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
     const auto& v = field(key);
     require(v.is_number_integer(), std::string("training config field '") + key + "' is not an integer");
     const auto x = v.get<int64_t>();
-    require(x >= INT32_MIN && x <= INT32_MAX, std::string("training config field '") + key + "' is out of range");
+    require(x >= INT32_MIN && x <= INT32_MAX,
+            std::string("training config field '") + key + "' is out of range");
     return static_cast<int>(x);
   };
   auto get_real = [&](const char* key) {
@@ -115,6 +130,10 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
           "training config field 'seed' is not an integer");
   c.seed = j["seed"].get<uint64_t>();
   c.validation_fraction = get_real("validation_fraction");
+  if (j.contains("precision")) {  // absent in checkpoints from before the option: float32
+    require(j["precision"].is_string(), "training config field 'precision' is not a string");
+    c.precision = j["precision"].get<std::string>();
+  }
   c.validate();
   return c;
 }

@@ -16,6 +16,7 @@
 
 #include "cli_runner.h"
 #include "io/checkpoint.h"
+#include "kernels/cpu_kernels.h"
 
 extern char** environ;
 
@@ -122,6 +123,24 @@ TEST_F(CliTest, BenchRunsWithEitherMatrixProductBackend) {
   const auto bad = cllm({"bench", "--gemm", "mkl"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("mkl"), std::string::npos) << bad.err;
+}
+
+// --precision bf16 reaches the run's summary and the checkpoint's training config, or is refused with the
+// reason on a CPU without native bfloat16 products; an unknown precision is refused by name.
+TEST_F(CliTest, Bf16TrainingIsRecordedOrRefusedClearly) {
+  const auto r = cllm(cat(
+      {"train", "corpus.txt", "--steps", "3", "--precision", "bf16", "--out", "bf16.safetensors"}, kQuick));
+  if (!cllm::kernels::cpu_has_bf16()) {
+    expect_one_line_error(r, "bfloat16 training needs a CPU");
+    return;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("bfloat16 matrix products"), std::string::npos) << r.err;
+  const auto info = nlohmann::json::parse(cllm({"info", "bf16.safetensors", "--json"}).out);
+  EXPECT_EQ(info["training"]["config"]["precision"], "bf16");
+  const auto bad = cllm(cat({"train", "corpus.txt", "--precision", "half"}, kQuick));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("half"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliTest, TrainingReportsProgressEvaluationsAndSavesBestAndLatest) {

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "../expect_error.h"
+#include "kernels/cpu_kernels.h"
+#include "kernels/gemm.h"
 #include "model/gpt.h"
 #include "util/error.h"
 #include "util/rng.h"
@@ -70,6 +73,36 @@ TEST(Trainer, SameSeedGivesBitIdenticalRuns) {
     r.assign(model.parameters().begin(), model.parameters().end());
   }
   ASSERT_EQ(std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)), 0);
+}
+
+// bfloat16 products: the same run learns as well as float32, its weights differ from float32's (the
+// precision really changed), and evaluation afterwards runs in float32 again.
+TEST(Trainer, Bf16ProductsLearnLikeFloat32) {
+  if (!kernels::cpu_has_bf16()) {
+    Gpt model(small_model());
+    TrainConfig c = quick_config(10);
+    c.precision = "bf16";
+    const auto train = patterned_tokens(5000, 1), val = patterned_tokens(1000, 2);
+    test::expect_error([&] { Trainer(model, c, train, val); }, "bfloat16 training needs a CPU");
+    GTEST_SKIP() << "this CPU has " << kernels::cpu_bf16_description();
+  }
+  const auto train = patterned_tokens(20000, 1), val = patterned_tokens(2000, 2);
+  double loss[2];
+  std::vector<float> weights[2];
+  for (int i = 0; i < 2; ++i) {
+    Gpt model(small_model());
+    Rng init(3);
+    model.initialize(init);
+    TrainConfig c = quick_config(150);
+    c.precision = i ? "bf16" : "float32";
+    Trainer trainer(model, c, train, val);
+    loss[i] = run_training(trainer, {}).loss;
+    EXPECT_EQ(kernels::matmul_precision(), kernels::MatmulPrecision::Float32);
+    weights[i].assign(model.parameters().begin(), model.parameters().end());
+  }
+  EXPECT_LT(loss[1], 0.6);
+  EXPECT_NEAR(loss[1], loss[0], 0.05);
+  EXPECT_NE(weights[0], weights[1]);
 }
 
 TEST(Trainer, DivergenceIsAClearErrorAndKeepsTheWeights) {
