@@ -82,6 +82,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1337)
     ap.add_argument("--no-bias", action="store_true", help="Linear layers without biases (nanoGPT's default)")
     ap.add_argument("--exact-gelu", action="store_true", help="erf GELU instead of the tanh approximation")
+    ap.add_argument("--eval-interval", type=int, default=0, help="evaluate every N steps too (0 = at the end only)")
+    ap.add_argument("--target-loss", type=float, help="report when the validation loss first reaches this (time to quality)")
+    ap.add_argument("--stop-at-target", action="store_true", help="end the run at the target")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -107,8 +110,25 @@ def main():
         progress = (step - a.warmup) / max(1, a.steps - a.warmup)
         return a.min_lr + 0.5 * (1 + math.cos(math.pi * progress)) * (a.lr - a.min_lr)
 
+    def evaluate():
+        """Mean loss over every non-overlapping window of the validation split, as cllm's --eval-batches 0."""
+        model.eval()
+        with torch.no_grad():
+            windows = (len(val) - 1) // a.block
+            total = 0.0
+            for w in range(0, windows, a.batch):
+                starts = range(w * a.block, min(windows, w + a.batch) * a.block, a.block)
+                x = torch.stack([val[s: s + a.block] for s in starts])
+                y = torch.stack([val[s + 1: s + 1 + a.block] for s in starts])
+                total += model(x, y).item() * x.numel()
+        model.train()
+        return total / (windows * a.block)
+
     start = time.time()
+    train_seconds = 0.0
+    reached = None  # (step, wall seconds, training-step seconds) at the first evaluation <= target
     for step in range(a.steps):
+        step_start = time.time()
         ix = torch.randint(len(train) - a.block, (a.batch,))
         x = torch.stack([train[i: i + a.block] for i in ix])
         y = torch.stack([train[i + 1: i + 1 + a.block] for i in ix])
@@ -119,21 +139,27 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-    train_seconds = time.time() - start
-    model.eval()
-    with torch.no_grad():
-        windows = (len(val) - 1) // a.block
-        total = 0.0
-        for w in range(0, windows, a.batch):
-            starts = range(w * a.block, min(windows, w + a.batch) * a.block, a.block)
-            x = torch.stack([val[s: s + a.block] for s in starts])
-            y = torch.stack([val[s + 1: s + 1 + a.block] for s in starts])
-            total += model(x, y).item() * x.numel()
-        val_loss = total / (windows * a.block)
+        train_seconds += time.time() - step_start
+        if a.eval_interval > 0 and (step + 1) % a.eval_interval == 0 and step + 1 < a.steps:
+            loss_now = evaluate()
+            print(f"step {step + 1}: validation loss {loss_now:.4f} ({time.time() - start:.1f} s)", flush=True)
+            if a.target_loss is not None and reached is None and loss_now <= a.target_loss:
+                reached = (step + 1, time.time() - start, train_seconds)
+                if a.stop_at_target:
+                    break
+    val_loss = evaluate()
+    if a.target_loss is not None and reached is None and val_loss <= a.target_loss:
+        reached = (step + 1, time.time() - start, train_seconds)
+    if a.target_loss is not None:
+        if reached:
+            print(f"target {a.target_loss} reached at step {reached[0]}: {reached[1]:.1f} s wall, {reached[2]:.1f} s "
+                  f"in training steps, {reached[0] * a.batch * a.block} training tokens")
+        else:
+            print(f"target {a.target_loss} never reached")
     params = sum(p.numel() for p in model.parameters())
     print(f"pytorch {torch.__version__}: {params} parameters, bias={not a.no_bias}, gelu={'erf' if a.exact_gelu else 'tanh'}, "
-          f"{a.threads} threads: {a.steps} steps in {train_seconds:.1f} s "
-          f"({a.steps * a.batch * a.block / train_seconds:.0f} training tokens/s), validation loss {val_loss:.4f}")
+          f"{a.threads} threads: {step + 1} steps in {train_seconds:.1f} s "
+          f"({(step + 1) * a.batch * a.block / train_seconds:.0f} training tokens/s), validation loss {val_loss:.4f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ namespace {
 // Decoding multiplies one row (a few for beam search) by each weight matrix: a library call costs more
 // than such a product, so these go to the vector kernel, split across threads only when the matrix is
 // big enough (8 MB) that it streams from memory: measured on a 2-core AMD host inside a decoding loop,
-// two threads read a 16 MB head 2.1x faster, but a 4 MB one no faster (it comes from one core's L3).
+// two threads read a 16 MB head 2.1x faster, but a 4 MB one no faster (it comes from one core's L3),
+// and waking the sleeping second thread for each product costs tens of microseconds in a VM.
 constexpr int kMatvecMaxRows = 4;
 constexpr long kMatvecParallelWork = 1L << 21;
 constexpr int kMatvecRowsPerTask = 64;
