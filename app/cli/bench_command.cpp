@@ -58,7 +58,9 @@ void run(const BenchOptions& o) {
                       {"tokens_per_second_min", j.min_tokens_per_second()},
                       {"tokens_per_second_max", j.max_tokens_per_second()},
                       {"gflops", j.gflops()},
-                      {"share_of_peak", j.gflops() / report.peak.gflops}});
+                      {"share_of_peak", j.gflops() / report.peak.gflops},
+                      {"bytes_per_run", j.bytes_per_run},
+                      {"share_of_bandwidth_bound", report.bandwidth_share(j)}});
     nlohmann::json out = {{"cpu", report.cpu},
                           {"threads", s.threads},
                           {"model", s.model.to_json()},
@@ -69,7 +71,9 @@ void run(const BenchOptions& o) {
                           {"peak_gflops", report.peak.gflops},
                           {"peak_isa", report.peak.isa},
                           {"jobs", jobs},
-                          {"peak_rss_kb", report.peak_rss_kb}};
+                          {"peak_rss_kb", report.peak_rss_kb},
+                          {"read_gbs", report.read_gbs},
+                          {"decode_working_set_bytes", report.decode_working_set_bytes}};
     if (speedup > 0) out["train_step_speedup_over_reference"] = speedup;
     print_json(out);
     return;
@@ -91,6 +95,12 @@ void run(const BenchOptions& o) {
                 j.median_seconds * 1e3, group_thousands(j.tokens_per_second()).c_str(), range.c_str(),
                 j.gflops(), 100 * j.gflops() / report.peak.gflops, j.description.c_str(), j.seconds.size());
   }
+  if (const auto* g = report.job("generate"); g && report.read_gbs > 0)
+    std::printf(
+        "\ngenerate reads %.1f MB per token on average (weights once, keys and values of the context) = %.1f "
+        "GB/s: %.0f%% of one thread's measured read bandwidth from its %.1f MB working set (%.1f GB/s)\n",
+        g->bytes_per_run / g->tokens_per_run / 1e6, g->bytes_per_run / g->median_seconds / 1e9,
+        100 * report.bandwidth_share(*g), report.decode_working_set_bytes / 1e6, report.read_gbs);
   if (speedup > 0) std::printf("\ntraining tokens/s of the fast path: %.1fx the reference path's\n", speedup);
   std::printf("peak RSS: %.1f MB\n", report.peak_rss_kb / 1024.0);
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "bench/flops.h"
+#include "bench/read_bandwidth.h"
 #include "generate/generator.h"
 #include "kernels/gemm.h"
 #include "kernels/threading.h"
@@ -116,12 +117,21 @@ BenchReport run_benchmarks(const BenchSettings& s,
   g.top_alternatives = 0;
   const std::vector<int32_t> prompt = {data[0]};
   // The i-th forward pass attends to i + 1 positions: the prompt's, then one per new token but the last.
-  double gen_flops = 0;
-  for (int i = 0; i < g.max_tokens; ++i) gen_flops += forward_flops_per_token(c, i + 1);
-  if (s.runs("generate"))
+  double gen_flops = 0, gen_bytes = 0;
+  for (int i = 0; i < g.max_tokens; ++i) {
+    gen_flops += forward_flops_per_token(c, i + 1);
+    gen_bytes += decode_bytes_per_token(c, i + 1);
+  }
+  if (s.runs("generate")) {
     report.jobs.push_back(time_job(
         "generate", "KV-cache generation, batch 1, " + std::to_string(g.max_tokens) + " tokens", s.repeats,
         g.max_tokens, gen_flops, progress, [&] { generate(model, *tokenizer, prompt, g); }));
+    report.jobs.back().bytes_per_run = gen_bytes;
+    // Decoding runs its products on one thread below 8 MB per matrix (ops/matmul.cpp), so one thread's
+    // bandwidth is its bound.
+    report.decode_working_set_bytes = decode_bytes_per_token(c, T);
+    report.read_gbs = measure_read_bandwidth(static_cast<size_t>(report.decode_working_set_bytes));
+  }
 
   if (s.runs("train_step")) {
     TrainConfig tc;

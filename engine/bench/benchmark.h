@@ -6,7 +6,9 @@
 //   reference    the plain reference path (float) forward + backward on one sequence: the baseline the
 //                fast path is compared with in the same run
 // Each job is timed `repeats` times after a warm-up run; the median is reported, with achieved model
-// GFLOP/s (bench/flops.h) as a share of the host's measured FMA peak. Peak RSS is the process's.
+// GFLOP/s (bench/flops.h) as a share of the host's measured FMA peak; generation, being bound by reading
+// the weights, also as a share of the read bandwidth measured for its working set. Peak RSS is the
+// process's.
 
 #include <functional>
 #include <string>
@@ -38,6 +40,7 @@ struct JobResult {
   double median_seconds = 0;
   double tokens_per_run = 0;
   double flops_per_run = 0;
+  double bytes_per_run = 0;  // generate: what decoding must read (bench/flops.h), else 0
   double tokens_per_second() const { return tokens_per_run / median_seconds; }
   // Over the timed runs: the slowest and the fastest.
   double min_tokens_per_second() const;
@@ -50,6 +53,13 @@ struct BenchReport {
   PeakFlops peak;
   std::vector<JobResult> jobs;
   long peak_rss_kb = 0;
+  // With the generate job: one thread's read bandwidth from a working set of its size (weights and a full
+  // cache), so bandwidth_share = (bytes the job must read / its time) / read_gbs.
+  double read_gbs = 0;
+  double decode_working_set_bytes = 0;
+  double bandwidth_share(const JobResult& j) const {
+    return read_gbs > 0 ? j.bytes_per_run / j.median_seconds / 1e9 / read_gbs : 0;
+  }
   std::string cpu;  // model name from /proc/cpuinfo
   const JobResult* job(const std::string& name) const;
 };

@@ -48,4 +48,11 @@ double forward_flops_per_sequence(const ModelConfig& c, int T) {
   return flops;
 }
 
+double decode_bytes_per_token(const ModelConfig& c, double attended) {
+  double bytes = 4.0 * double(c.vocab_size) * c.n_embd;
+  for (int l = 0; l < c.n_layer; ++l)
+    bytes += 2.0 * block_weight_flops(c, l) + 4.0 * 2.0 * c.n_embd * attended;
+  return bytes;
+}
+
 }  // namespace cllm::bench

@@ -18,4 +18,11 @@ double forward_flops_per_token(const ModelConfig& c, double attended);
 // Forward FLOPs for a whole sequence of T tokens (position t attends to t+1 positions).
 double forward_flops_per_sequence(const ModelConfig& c, int T);
 
+// Bytes a batch-1 decoding step must read for a token that attends to `attended` positions: every weight
+// matrix once (4 bytes per multiply-add counted above: the V x C head and 12 C^2 or 9 C^2 per block) and
+// the cache, 2 C floats per attended position per block (keys and values; the Fourier mixer's past inputs
+// and kernel). Biases, norms and one positional row are left out (under 1% for our shapes). Divided by a
+// measured read bandwidth this is the lower bound of a step's time when the weights do not stay in L1/L2.
+double decode_bytes_per_token(const ModelConfig& c, double attended);
+
 }  // namespace cllm::bench

@@ -8,9 +8,9 @@
 namespace cllm::bench {
 
 struct PeakFlops {
-  double gflops = 0;   // float32, all `threads` threads together
+  double gflops = 0;  // float32, all `threads` threads together
   int threads = 1;
-  std::string isa;     // "avx512f", "avx2+fma" or "sse2"
+  std::string isa;  // "avx512f", "avx2+fma" or "sse2"
 };
 
 // Runs for about `seconds` (best of a few repetitions).

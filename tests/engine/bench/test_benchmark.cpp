@@ -37,13 +37,32 @@ TEST(Benchmark, ReportsEveryJobWithItsMedian) {
   EXPECT_EQ(report.job("forward")->tokens_per_run, 2 * 8);
   EXPECT_GT(report.peak.gflops, 0);
   EXPECT_GT(report.peak_rss_kb, 0);
+  // Generation is also measured against the bandwidth bound of its working set.
+  const auto* g = report.job("generate");
+  EXPECT_GT(g->bytes_per_run, 0);
+  EXPECT_EQ(report.job("forward")->bytes_per_run, 0);
+  EXPECT_GT(report.read_gbs, 0);
+  EXPECT_GT(report.decode_working_set_bytes, 0);
+  EXPECT_GT(report.bandwidth_share(*g), 0);
+}
+
+// --job runs only the named jobs; the bandwidth is measured only with generate.
+TEST(Benchmark, RunsOnlyTheChosenJobs) {
+  auto s = tiny_settings();
+  s.jobs = {"train_step"};
+  const auto report = cllm::bench::run_benchmarks(s);
+  ASSERT_EQ(report.jobs.size(), 1u);
+  EXPECT_EQ(report.jobs[0].name, "train_step");
+  EXPECT_EQ(report.read_gbs, 0);
+  s.jobs = {"decode"};
+  EXPECT_THROW(cllm::bench::run_benchmarks(s), cllm::Error);
 }
 
 TEST(Benchmark, ProgressCanCancel) {
   int calls = 0;
-  EXPECT_THROW(cllm::bench::run_benchmarks(tiny_settings(),
-                                           [&](const std::string&, int, int) { return ++calls < 2; }),
-               cllm::Error);
+  EXPECT_THROW(
+      cllm::bench::run_benchmarks(tiny_settings(), [&](const std::string&, int, int) { return ++calls < 2; }),
+      cllm::Error);
   EXPECT_EQ(calls, 2);
 }
 

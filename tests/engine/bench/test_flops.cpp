@@ -34,6 +34,18 @@ TEST(Flops, MatchesAHandCountOfTheWeights) {
   EXPECT_DOUBLE_EQ(cllm::bench::forward_flops_per_token(c, 3), 2 * (weights + attention));
 }
 
+// A decoding step reads each weight once and the cached keys and values of every attended position.
+TEST(Flops, DecodeBytesAreTheWeightsAndTheCache) {
+  cllm::ModelConfig c;
+  c.vocab_size = 10;
+  c.n_embd = 8;
+  c.n_layer = 2;
+  c.n_head = 2;
+  c.block_size = 4;
+  const double weights = 2 * 768 + 80, cache = 2 * (2 * 8 * 3);  // 2 blocks x (k and v) x C x 3 positions
+  EXPECT_DOUBLE_EQ(cllm::bench::decode_bytes_per_token(c, 3), 4 * (weights + cache));
+}
+
 // The Fourier mixer: 9 C^2 weights per block; per sequence its FFTs instead of the attention sums, which
 // grow as T^2 and so cost more than the FFTs from some length on.
 TEST(Flops, FourierBlocksCountTheirFfts) {
