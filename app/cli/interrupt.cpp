@@ -1,34 +1,44 @@
 #include "interrupt.h"
 
-#include <csignal>
+#include <pthread.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
 
 namespace cllm::cli {
 namespace {
 
-volatile std::sig_atomic_t g_interrupts = 0;
-
-void on_interrupt(int) {
-  if (g_interrupts > 0) _exit(130);
-  g_interrupts = 1;
-  const char msg[] = "\ncllm: interrupted; finishing the current step (press Ctrl+C again to quit at once)\n";
-  (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
-}
+std::atomic<bool> g_graceful{false};
+std::atomic<int> g_interrupts{0};
 
 }  // namespace
 
-void install_interrupt_handler() {
-  struct sigaction sa {};
-  sa.sa_handler = on_interrupt;
-  // Restart system calls the signal interrupts: otherwise a Ctrl+C landing inside a write of the metrics
-  // or a checkpoint made that write fail with EINTR, and the run ended with an I/O error instead of
-  // saving (seen as a rare failure of the interrupt test on a loaded machine).
-  sa.sa_flags = SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+void start_interrupt_thread() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread([signals] {
+    for (;;) {
+      int signal = 0;
+      if (sigwait(&signals, &signal) != 0) continue;
+      if (!g_graceful || g_interrupts.fetch_add(1) > 0) _exit(130);
+      const char msg[] =
+          "\ncllm: interrupted; finishing the current step (press Ctrl+C again to quit at once)\n";
+      (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    }
+  }).detach();
 }
 
-bool interrupted() { return g_interrupts > 0; }
+void install_interrupt_handler() {
+  g_graceful = true;
+}
+
+bool interrupted() {
+  return g_interrupts > 0;
+}
 
 }  // namespace cllm::cli

@@ -6,9 +6,11 @@
 #include <exception>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "util/error.h"
 
 int main(int argc, char** argv) {
+  cllm::cli::start_interrupt_thread();
   CLI::App app{"cllm: train, evaluate, sample and benchmark small language models on the CPU"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "cllm 0.1.0");

@@ -381,7 +381,7 @@ TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
   int status = 0;
   waitpid(pid, &status, 0);
   posix_spawn_file_actions_destroy(&actions);
-  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   EXPECT_EQ(WEXITSTATUS(status), 130);
   const Checkpoint ck = load_checkpoint(out);
   ASSERT_TRUE(ck.training.has_value());
