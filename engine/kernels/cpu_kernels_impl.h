@@ -119,22 +119,33 @@ void gelu_backward(float* din, const float* in, const float* dout, long n) {
   }
 }
 
-double sum_exp(const float* x, long n, float shift) {
-  constexpr long kRun = 64 * W;  // float partial sums of at most 64 terms per lane
+// e^(x[i] - shift), stored in out[i] unless out is null; returns their sum, summed in float vectors over
+// short runs (at most 64 terms per lane) and in double across runs.
+double exp_sum(float* out, const float* x, long n, float shift) {
+  constexpr long kRun = 64 * W;
   double total = 0;
   for (long begin = 0; begin < n; begin += kRun) {
     const long end = begin + kRun < n ? begin + kRun : n;
     vf acc = vf{};
     long i = begin;
-    for (; i + W <= end; i += W) acc += vexp(load(x + i) - shift);
+    for (; i + W <= end; i += W) {
+      const vf e = vexp(load(x + i) - shift);
+      if (out) store(out + i, e);
+      acc += e;
+    }
     if (i < end) {
       vf e = vexp(load_part(x + i, end - i) - shift);
       for (long j = end - i; j < W; ++j) e[j] = 0;
+      if (out) store_part(out + i, e, end - i);
       acc += e;
     }
     total += hsum(acc);
   }
   return total;
+}
+
+double sum_exp(const float* x, long n, float shift) {
+  return exp_sum(nullptr, x, n, shift);
 }
 
 void layernorm_forward_row(float* out, float* mean, float* rstd, const float* x, const float* weight,
@@ -238,24 +249,7 @@ float softmax(float* out, const float* z, long n) {
   }
   float maxval = hmax(mx);
   for (; i < n; ++i) maxval = z[i] > maxval ? z[i] : maxval;
-  constexpr long kRun = 64 * W;  // float partial sums of at most 64 terms per lane, then double
-  double total = 0;
-  for (long begin = 0; begin < n; begin += kRun) {
-    const long end = begin + kRun < n ? begin + kRun : n;
-    vf acc = vf{};
-    for (i = begin; i + W <= end; i += W) {
-      const vf e = vexp(load(z + i) - maxval);
-      store(out + i, e);
-      acc += e;
-    }
-    if (i < end) {
-      vf e = vexp(load_part(z + i, end - i) - maxval);
-      for (long j = end - i; j < W; ++j) e[j] = 0;
-      store_part(out + i, e, end - i);
-      acc += e;
-    }
-    total += hsum(acc);
-  }
+  const double total = exp_sum(out, z, n, maxval);
   const float inv = static_cast<float>(1.0 / total);
   for (i = 0; i + W <= n; i += W) store(out + i, load(out + i) * inv);
   for (; i < n; ++i) out[i] *= inv;
@@ -328,19 +322,12 @@ void matvec_rows(float* out, long ldo, const float* x, const float* w, const flo
 void attend_one_scalar(float* out, float* scores, const float* q, const float* k, const float* v, long stride,
                        int t, int hs, const float* bias) {
   const float scale = 1.0f / __builtin_sqrtf(static_cast<float>(hs));
-  float maxval = 0;
   for (int u = 0; u <= t; ++u) {
     float dot = 0;
     for (int i = 0; i < hs; ++i) dot += q[i] * k[u * stride + i];
     scores[u] = dot * scale + (bias ? bias[u] : 0.0f);
-    if (u == 0 || scores[u] > maxval) maxval = scores[u];
   }
-  float sum = 0;
-  for (int u = 0; u <= t; ++u) {
-    scores[u] = vexp(splat(scores[u] - maxval))[0];
-    sum += scores[u];
-  }
-  for (int u = 0; u <= t; ++u) scores[u] /= sum;
+  softmax(scores, scores, t + 1);
   for (int i = 0; i < hs; ++i) out[i] = 0;
   for (int u = 0; u <= t; ++u)
     for (int i = 0; i < hs; ++i) out[i] += scores[u] * v[u * stride + i];
@@ -352,32 +339,13 @@ void attend_one(float* out, float* scores, const float* q, const float* k, const
   const float scale = 1.0f / __builtin_sqrtf(static_cast<float>(hs));
   const long n = t + 1;
   // Scores, one key row per position (rows are short: a head's hs floats).
-  float maxval = 0;
   for (long u = 0; u < n; ++u) {
     const float* ku = k + u * stride;
     vf acc = vf{};
     for (int c = 0; c < hs; c += W) acc += load(q + c) * load(ku + c);
-    const float s = hsum(acc) * scale + (bias ? bias[u] : 0.0f);
-    scores[u] = s;
-    maxval = u == 0 || s > maxval ? s : maxval;
+    scores[u] = hsum(acc) * scale + (bias ? bias[u] : 0.0f);
   }
-  // Softmax across positions, W at a time.
-  vf sums = vf{};
-  long u = 0;
-  for (; u + W <= n; u += W) {
-    const vf e = vexp(load(scores + u) - maxval);
-    store(scores + u, e);
-    sums += e;
-  }
-  if (u < n) {
-    vf e = vexp(load_part(scores + u, n - u) - maxval);
-    for (long j = n - u; j < W; ++j) e[j] = 0;
-    store_part(scores + u, e, n - u);
-    sums += e;
-  }
-  const float inv = 1.0f / hsum(sums);
-  for (u = 0; u + W <= n; u += W) store(scores + u, load(scores + u) * inv);
-  if (u < n) store_part(scores + u, load_part(scores + u, n - u) * inv, n - u);
+  softmax(scores, scores, n);
   // Weighted values: two accumulators per chunk so consecutive positions do not wait on each other.
   for (int c = 0; c < hs; c += W) {
     vf a0 = vf{}, a1 = vf{};

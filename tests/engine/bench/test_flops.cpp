@@ -20,30 +20,31 @@ TEST(Flops, SequenceIsTheSumOfItsTokens) {
   EXPECT_DOUBLE_EQ(cllm::bench::forward_flops_per_sequence(c, c.block_size), sum);
 }
 
-TEST(Flops, MatchesAHandCountOfTheWeights) {
+// 2 blocks of width 8 over a 10-token vocabulary. Per block: qkv 8x24, proj 8x8, fc 8x32, mlp proj 32x8 =
+// 768 weights; head 10x8 = 80 weights.
+cllm::ModelConfig hand_counted_model() {
   cllm::ModelConfig c;
   c.vocab_size = 10;
   c.n_embd = 8;
   c.n_layer = 2;
   c.n_head = 2;
   c.block_size = 4;
-  // Per block: qkv 8x24, proj 8x8, fc 8x32, mlp proj 32x8 = 768 weights; head 10x8 = 80 weights.
-  const double weights = 2 * 768 + 80;
+  return c;
+}
+constexpr double kHandCountedWeights = 2 * 768 + 80;
+
+TEST(Flops, MatchesAHandCountOfTheWeights) {
   // A token attending to 3 positions: scores and weighted values, 2 x 8 x 3 multiply-adds per block.
   const double attention = 2 * (2 * 8 * 3);
-  EXPECT_DOUBLE_EQ(cllm::bench::forward_flops_per_token(c, 3), 2 * (weights + attention));
+  EXPECT_DOUBLE_EQ(cllm::bench::forward_flops_per_token(hand_counted_model(), 3),
+                   2 * (kHandCountedWeights + attention));
 }
 
 // A decoding step reads each weight once and the cached keys and values of every attended position.
 TEST(Flops, DecodeBytesAreTheWeightsAndTheCache) {
-  cllm::ModelConfig c;
-  c.vocab_size = 10;
-  c.n_embd = 8;
-  c.n_layer = 2;
-  c.n_head = 2;
-  c.block_size = 4;
-  const double weights = 2 * 768 + 80, cache = 2 * (2 * 8 * 3);  // 2 blocks x (k and v) x C x 3 positions
-  EXPECT_DOUBLE_EQ(cllm::bench::decode_bytes_per_token(c, 3), 4 * (weights + cache));
+  const double cache = 2 * (2 * 8 * 3);  // 2 blocks x (k and v) x C x 3 positions
+  EXPECT_DOUBLE_EQ(cllm::bench::decode_bytes_per_token(hand_counted_model(), 3),
+                   4 * (kHandCountedWeights + cache));
 }
 
 // The Fourier mixer: 9 C^2 weights per block; per sequence its FFTs instead of the attention sums, which
