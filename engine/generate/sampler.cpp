@@ -96,13 +96,14 @@ SampledToken sample_token(std::span<const float> logits, std::span<const int32_t
 
   // 1. repetition penalty on the raw logits
   const bool penalty = s.repetition_penalty != 1.0 && s.repetition_window > 0;
-  if (s.temperature == 0.0 && !penalty) {
-    // Greedy: the first of the largest logits.
-    out.id = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+  // Greedy: the first of the largest (penalised) logits.
+  auto greedy = [&](const auto& scores) {
+    out.id = static_cast<int32_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
     out.probability = model.probability(out.id);
     out.sampling_probability = 1.0f;
     return out;
-  }
+  };
+  if (s.temperature == 0.0 && !penalty) return greedy(logits);
   std::vector<double> z(logits.begin(), logits.end());
   if (penalty) {
     const size_t from = recent.size() > size_t(s.repetition_window) ? recent.size() - s.repetition_window : 0;
@@ -110,12 +111,7 @@ SampledToken sample_token(std::span<const float> logits, std::span<const int32_t
     for (int32_t id : seen)
       if (id >= 0 && id < V) z[id] = z[id] > 0 ? z[id] / s.repetition_penalty : z[id] * s.repetition_penalty;
   }
-  if (s.temperature == 0.0) {
-    out.id = static_cast<int32_t>(std::max_element(z.begin(), z.end()) - z.begin());
-    out.probability = model.probability(out.id);
-    out.sampling_probability = 1.0f;
-    return out;
-  }
+  if (s.temperature == 0.0) return greedy(z);
   // Candidates by penalised logit, best first (ties by id, so draws are reproducible). Only the ones the
   // chain can keep are put in order: top-k with top-k.
   std::vector<int32_t> cand(V);

@@ -17,7 +17,9 @@ namespace {
 using dnnl::memory;
 
 // A primitive takes 0.2-0.6 ms to create, far more than most products: one per distinct product,
-// kept per thread (a training run uses a dozen shapes).
+// kept per thread (a training run uses a dozen shapes; a long-lived worker thread that trains many
+// models forgets them all past kMaxProducts rather than growing without bound).
+constexpr size_t kMaxProducts = 256;
 using Key = std::tuple<bool, bool, int, int, int, int, float, float>;
 
 dnnl::engine& cpu_engine() {
@@ -31,9 +33,8 @@ void round_rows(std::vector<uint16_t>& out, const float* x, int rows, int cols, 
   out.resize(static_cast<size_t>(rows) * cols);
   const auto& k = cpu_kernels();
   uint16_t* packed = out.data();
-  parallel_for(rows, static_cast<long>(rows) * cols / 4, [&](long r) {
-    k.to_bf16(packed + r * cols, x + r * ld, cols);
-  });
+  parallel_for(rows, static_cast<long>(rows) * cols / 4,
+               [&](long r) { k.to_bf16(packed + r * cols, x + r * ld, cols); });
 }
 
 struct Product {
@@ -69,7 +70,10 @@ void gemm_bf16(bool trans_a, bool trans_b, int M, int N, int K, float alpha, con
   const Key key{trans_a, trans_b, M, N, K, ldc, alpha, beta};
   auto it = products.find(key);
   try {
-    if (it == products.end()) it = products.emplace(key, make_product(key)).first;
+    if (it == products.end()) {
+      if (products.size() >= kMaxProducts) products.clear();
+      it = products.emplace(key, make_product(key)).first;
+    }
     round_rows(a16, A, trans_a ? K : M, trans_a ? M : K, lda);
     round_rows(b16, B, trans_b ? N : K, trans_b ? K : N, ldb);
     const Product& p = it->second;
