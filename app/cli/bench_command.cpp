@@ -126,7 +126,7 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--precision", o->precision,
                   "products of the forward and train_step jobs: float32, or bf16 (needs AVX512_BF16 or AMX)")
-      ->check(CLI::IsMember({"float32", "bf16"}))
+      ->check(CLI::IsMember(kernels::matmul_precision_names()))
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o] { run(*o); });

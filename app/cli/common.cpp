@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "data/builtin_corpus.h"
+#include "kernels/gemm.h"
 #include "kernels/threading.h"
 
 namespace cllm::cli {
@@ -93,7 +94,7 @@ std::vector<CLI::Option*> add_train_config_options(CLI::App& command, TrainConfi
           .add_option("--precision", t.precision,
                       "matrix products of training: float32, or bf16 (bfloat16 operands, float32 "
                       "accumulation, weights and optimizer state; needs AVX512_BF16 or AMX)")
-          ->check(CLI::IsMember({"float32", "bf16"}))
+          ->check(CLI::IsMember(kernels::matmul_precision_names()))
           ->capture_default_str()};
 }
 

@@ -87,8 +87,8 @@ BenchReport run_benchmarks(const BenchSettings& s,
   report.cpu = cpu_model();
   report.peak = measure_peak_flops(s.threads);
 
-  const auto precision =
-      s.precision == "bf16" ? kernels::MatmulPrecision::Bfloat16 : kernels::MatmulPrecision::Float32;
+  const auto precision = kernels::parse_matmul_precision(s.precision);
+  kernels::require_supported(precision);  // before any job runs
   const ModelConfig& c = s.model;
   const int B = s.batch, T = c.block_size, V = c.vocab_size;
   Rng rng(42);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <string>
 
+#include "kernels/cpu_kernels.h"
 #include "kernels/gemm_bf16.h"
 #include "util/error.h"
 
@@ -41,7 +42,27 @@ MatmulPrecision matmul_precision() {
   return precision;
 }
 
+const std::vector<std::string>& matmul_precision_names() {
+  static const std::vector<std::string> names = {"float32", "bf16"};
+  return names;
+}
+
+MatmulPrecision parse_matmul_precision(std::string_view name) {
+  const auto& names = matmul_precision_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<MatmulPrecision>(i);
+  throw Error("precision must be 'float32' or 'bf16', got '" + std::string(name) + "'");
+}
+
+void require_supported(MatmulPrecision p) {
+  static const bool bf16 = cpu_has_bf16();
+  require(p != MatmulPrecision::Bfloat16 || bf16,
+          std::string("bfloat16 training needs a CPU with AVX512_BF16 or AMX-BF16; this one has ") +
+              cpu_bf16_description() + " (train in float32)");
+}
+
 MatmulPrecisionScope::MatmulPrecisionScope(MatmulPrecision p) : previous_(precision) {
+  require_supported(p);
   precision = p;
 }
 

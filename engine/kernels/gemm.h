@@ -14,7 +14,9 @@
 // batch-1 decode products; on hosts OpenBLAS recognises the notes measured oneDNN level with or ahead of it.
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace cllm::kernels {
 
@@ -32,6 +34,14 @@ std::optional<GemmBackend> parse_gemm_backend(std::string_view name);
 // run in bfloat16 does not change a generation running beside it.
 enum class MatmulPrecision { Float32, Bfloat16 };
 MatmulPrecision matmul_precision();
+
+// The precisions' names, "float32" and "bf16", in enum order: for options and configs.
+const std::vector<std::string>& matmul_precision_names();
+// The precision of one of those names; throws cllm::Error naming them for anything else.
+MatmulPrecision parse_matmul_precision(std::string_view name);
+// Throws cllm::Error when this CPU has no native products in `precision` (bfloat16 needs AVX512_BF16 or
+// AMX-BF16; oneDNN would otherwise emulate it, slower than float32). Every scope checks it.
+void require_supported(MatmulPrecision precision);
 
 class MatmulPrecisionScope {
  public:

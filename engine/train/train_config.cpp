@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "kernels/gemm.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -37,8 +38,7 @@ void TrainConfig::validate() const {
   require_real(lr, 0.0, 10.0, true, "learning rate");
   require_real(min_lr, 0.0, lr, false, "minimum learning rate");
   require_int(warmup_steps, 0, 1 << 30, "warmup steps");
-  require(precision == "float32" || precision == "bf16",
-          "precision must be 'float32' or 'bf16', got '" + precision + "'");
+  kernels::parse_matmul_precision(precision);
   require(schedule == "cosine" || schedule == "constant",
           "learning-rate schedule must be 'cosine' or 'constant', got '" + schedule + "'");
   require_real(weight_decay, 0.0, 10.0, false, "weight decay");

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <new>
 
-#include "kernels/cpu_kernels.h"
 #include "kernels/gemm.h"
 #include "model/gpt.h"
 #include "train/gradient_norm.h"
@@ -49,9 +48,7 @@ Trainer::Trainer(Gpt& model, const TrainConfig& config, std::span<const int32_t>
       validation_bytes_per_token_(validation_bytes_per_token),
       optimizer_(model.table(), config.adamw()),
       rng_(config.seed) {
-  require(config_.precision != "bf16" || kernels::cpu_has_bf16(),
-          std::string("bfloat16 training needs a CPU with AVX512_BF16 or AMX-BF16; this one has ") +
-              kernels::cpu_bf16_description() + " (train in float32)");
+  kernels::require_supported(kernels::parse_matmul_precision(config_.precision));  // now, not at step 1
   const int T = model.config().block_size;
   eval_batches_ = evaluation_batches(validation_, config_.batch_size, T, config_.eval_batches, "validation");
   // Fail now, not at the first step, when the training split cannot hold one window.
@@ -70,8 +67,7 @@ StepStats Trainer::step() {
   const auto start = std::chrono::steady_clock::now();
   const int B = config_.batch_size, T = model_.config().block_size;
   model_.zero_gradients();
-  const kernels::MatmulPrecisionScope precision(
-      config_.precision == "bf16" ? kernels::MatmulPrecision::Bfloat16 : kernels::MatmulPrecision::Float32);
+  const kernels::MatmulPrecisionScope precision(kernels::parse_matmul_precision(config_.precision));
   double loss_sum = 0.0;
   for (int micro = 0; micro < config_.grad_accum; ++micro) {
     sample_batch(train_, B, T, rng_, batch_, "training");
