@@ -2,7 +2,6 @@
 
 #include <cblas.h>
 #include <dnnl.h>
-#include <omp.h>
 
 #include <atomic>
 #include <string>
@@ -72,7 +71,7 @@ MatmulPrecisionScope::~MatmulPrecisionScope() {
 
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
            const float* B, int ldb, float beta, float* C, int ldc) {
-  if (precision == MatmulPrecision::Bfloat16 && !omp_in_parallel())
+  if (precision == MatmulPrecision::Bfloat16)
     return gemm_bf16(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   if (gemm_backend() == GemmBackend::OpenBlas) {
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N,

@@ -29,9 +29,9 @@ std::string_view gemm_backend_name(GemmBackend backend);  // "onednn", "openblas
 std::optional<GemmBackend> parse_gemm_backend(std::string_view name);
 
 // The precision of the products a thread asks for (float32 unless a MatmulPrecisionScope says otherwise).
-// bfloat16 rounds both operands to bfloat16 and accumulates in float32 (gemm_bf16.h); products called
-// inside a parallel region (attention's per-head products) stay float32. Set per thread so a training
-// run in bfloat16 does not change a generation running beside it.
+// bfloat16 rounds both operands to bfloat16 and accumulates in float32 (gemm_bf16.h). Set per thread so
+// a training run in bfloat16 does not change a generation running beside it; threads that share a
+// product's work must each set it (attention keeps its per-head products float32 on every thread).
 enum class MatmulPrecision { Float32, Bfloat16 };
 MatmulPrecision matmul_precision();
 

@@ -6,9 +6,10 @@
 // forward/backward and KV-cache decoding are two uses of the same layers.
 //
 // Owns one parameter buffer and one gradient buffer (laid out by the graph's parameter table), the
-// constants, and the activations of the last forward pass, which backward() consumes: one buffer
-// sliced by one activation table. Not thread-safe: one thread drives a model; the fast ops inside use
-// the engine's OpenMP threads. Batch size and length may change between calls.
+// constants, and a workspace with the activations of the last forward pass, which backward() consumes:
+// one buffer sliced by one activation table. One thread drives a model (the fast ops inside use the
+// engine's OpenMP threads), except that forward and backward into separate workspaces and gradient
+// buffers may run at once (they only read the model). Batch size and length may change between calls.
 
 #include <algorithm>
 #include <cstdint>
@@ -80,7 +81,8 @@ class Transformer {
           break;
         }
         case layers::Init::lattice_embedding: {
-          const auto rows = layers::lattice_embedding(static_cast<int>(t.shape[0]), static_cast<int>(t.shape[1]));
+          const auto rows =
+              layers::lattice_embedding(static_cast<int>(t.shape[0]), static_cast<int>(t.shape[1]));
           std::copy(rows.begin(), rows.end(), p);
           break;
         }
@@ -88,9 +90,19 @@ class Transformer {
     }
   }
 
+  // The activations of one forward pass, which backward() consumes. The model holds one, used by the
+  // overloads without a workspace; more let shards of a batch run at once on different threads
+  // (train/batch_shards.h). Defined below.
+  class Workspace;
+
   // inputs[B,T], targets[B,T] (may be null), 1 <= T <= block_size, ids in [0, vocab_size).
   // Returns the mean cross-entropy loss, or NaN without targets. Throws cllm::Error on bad ids or sizes.
   S forward(const int32_t* inputs, const int32_t* targets, int B, int T) {
+    return forward(main_, inputs, targets, B, T);
+  }
+  // The same into `ws`. Reads the parameters and writes only `ws`: threads may run it at once, each
+  // with its own workspace.
+  S forward(Workspace& ws, const int32_t* inputs, const int32_t* targets, int B, int T) const {
     require(B >= 1, "batch size must be at least 1, got " + std::to_string(B));
     require(T >= 1 && T <= config_.block_size, "sequence length " + std::to_string(T) +
                                                    " is outside [1, block size " +
@@ -98,89 +110,92 @@ class Transformer {
     const long N = static_cast<long>(B) * T;
     check_token_ids(inputs, N, config_.vocab_size, "input token");
     if (targets) check_token_ids(targets, N, config_.vocab_size, "target token");
-    reserve(B, T);
-    have_targets_ = targets != nullptr;
-    inputs_.assign(inputs, inputs + N);
-    if (targets) targets_.assign(targets, targets + N);
+    reserve(ws, B, T);
+    ws.have_targets_ = targets != nullptr;
+    ws.inputs_.assign(inputs, inputs + N);
+    if (targets) ws.targets_.assign(targets, targets + N);
     if (!token_classes_.empty())
-      for (long i = 0; i < N; ++i) classes_[i] = token_classes_[inputs[i]];
+      for (long i = 0; i < N; ++i) ws.classes_[i] = token_classes_[inputs[i]];
 
-    const layers::Weights<S> w = weights();
-    const layers::Pass pass = training_pass();
+    Activations& a = ws.a_;
+    const layers::Weights<S> w{params_.data(), nullptr, constants_.data()};
+    const layers::Pass pass = ws.pass();
     const auto& embedding = graph_.embedding();
-    if (embedding.composed()) embedding.template compose<Ops>(w, a_.table);
-    const auto table = embedding.table(w, a_.table, a_.dtable);
-    embedding.template forward<Ops>(w, table, a_.encoded, inputs, pass);
-    const S* x = a_.encoded;
+    if (embedding.composed()) embedding.template compose<Ops>(w, a.table);
+    const auto table = embedding.table(w, a.table, a.dtable);
+    embedding.template forward<Ops>(w, table, a.encoded, inputs, pass);
+    const S* x = a.encoded;
     for (size_t l = 0; l < graph_.blocks().size(); ++l) {
-      graph_.blocks()[l].template forward<Ops>(w, a_.blocks[l], x, pass, nullptr);
-      x = a_.blocks[l].out;
+      graph_.blocks()[l].template forward<Ops>(w, a.blocks[l], x, pass, nullptr);
+      x = a.blocks[l].out;
     }
-    graph_.final_norm().template forward<Ops>(w, a_.lnf, x, N);
-    embedding.template head_forward<Ops>(table, a_.logits, a_.lnf.out, N);
+    graph_.final_norm().template forward<Ops>(w, a.lnf, x, N);
+    embedding.template head_forward<Ops>(table, a.logits, a.lnf.out, N);
     if (!targets) return std::numeric_limits<S>::quiet_NaN();
-    return Ops::cross_entropy_forward(a_.probs, a_.losses, a_.logits, targets_.data(), static_cast<int>(N),
+    return Ops::cross_entropy_forward(a.probs, a.losses, a.logits, ws.targets_.data(), static_cast<int>(N),
                                       config_.vocab_size);
   }
 
   // Gradient of loss_scale * (mean loss of the last forward with targets), ADDED to gradients(): call
   // zero_gradients() first, or not, to accumulate micro-batches.
-  void backward(S loss_scale = S(1)) {
-    require(have_targets_, "backward() needs a forward pass with targets first");
-    const layers::Pass pass = training_pass();
+  void backward(S loss_scale = S(1)) { backward(main_, grads_, loss_scale); }
+  // The same for the last forward into `ws`, added to `gradients` (parameters().size() values). Writes
+  // only those two: threads may run it at once with their own workspaces and gradient buffers.
+  void backward(Workspace& ws, std::span<S> gradients, S loss_scale) const {
+    require(ws.have_targets_, "backward() needs a forward pass with targets first");
+    require(gradients.size() == params_.size(), "internal error: gradient buffer of the wrong size");
+    Activations& a = ws.a_;
+    const layers::Pass pass = ws.pass();
     const long N = pass.rows();
     const int C = config_.n_embd, V = config_.vocab_size;
-    const layers::Weights<S> w = weights();
-    Ops::cross_entropy_backward(a_.dlogits, a_.probs, targets_.data(), static_cast<int>(N), V);
+    const layers::Weights<S> w{params_.data(), gradients.data(), constants_.data()};
+    Ops::cross_entropy_backward(a.dlogits, a.probs, ws.targets_.data(), static_cast<int>(N), V);
     if (loss_scale != S(1))
-      for (long i = 0; i < N * V; ++i) a_.dlogits[i] *= loss_scale;
-    layers::zero(a_.dlnf, N * C);
+      for (long i = 0; i < N * V; ++i) a.dlogits[i] *= loss_scale;
+    layers::zero(a.dlnf, N * C);
     const auto& embedding = graph_.embedding();
-    const auto table = embedding.table(w, a_.table, a_.dtable);
-    if (embedding.composed()) layers::zero(a_.dtable, static_cast<size_t>(V) * C);
-    embedding.template head_backward<Ops>(table, a_.dlogits, a_.lnf.out, a_.dlnf, N);
+    const auto table = embedding.table(w, a.table, a.dtable);
+    if (embedding.composed()) layers::zero(a.dtable, static_cast<size_t>(V) * C);
+    embedding.template head_backward<Ops>(table, a.dlogits, a.lnf.out, a.dlnf, N);
     // dresidual carries d(loss)/d(residual stream) down through the blocks.
-    layers::zero(a_.dresidual, N * C);
-    graph_.final_norm().template backward<Ops>(w, a_.lnf, a_.blocks.back().out, a_.dlnf, a_.dresidual, N);
+    layers::zero(a.dresidual, N * C);
+    graph_.final_norm().template backward<Ops>(w, a.lnf, a.blocks.back().out, a.dlnf, a.dresidual, N);
     for (size_t l = graph_.blocks().size(); l-- > 0;) {
-      const S* in = l == 0 ? a_.encoded : a_.blocks[l - 1].out;
-      graph_.blocks()[l].template backward<Ops>(w, a_.blocks[l], a_.scratch[l], in, a_.dresidual, pass);
+      const S* in = l == 0 ? a.encoded : a.blocks[l - 1].out;
+      graph_.blocks()[l].template backward<Ops>(w, a.blocks[l], a.scratch[l], in, a.dresidual, pass);
     }
-    embedding.template backward<Ops>(w, table, a_.dresidual, inputs_.data(), pass);
-    if (embedding.composed()) embedding.template decompose<Ops>(w, a_.dtable);
+    embedding.template backward<Ops>(w, table, a.dresidual, ws.inputs_.data(), pass);
+    if (embedding.composed()) embedding.template decompose<Ops>(w, a.dtable);
   }
 
   void zero_gradients() { std::fill(grads_.begin(), grads_.end(), S(0)); }
 
   // From the last forward: logits[B,T,V]; with targets also per-token losses[B,T].
-  std::span<const S> logits() const { return {a_.logits, static_cast<size_t>(B_) * T_ * config_.vocab_size}; }
-  std::span<const S> token_losses() const {
-    if (!have_targets_) return {};
-    return {a_.losses, static_cast<size_t>(B_) * T_};
-  }
+  std::span<const S> logits() const { return main_.logits(config_.vocab_size); }
+  std::span<const S> token_losses() const { return main_.token_losses(); }
   // The last forward's activations by name (the table's names, e.g. "h.0.attn.qkv"; empty if none).
-  const layers::ActivationTable& activation_table() const { return table_; }
+  const layers::ActivationTable& activation_table() const { return main_.table_; }
   std::span<const S> activation(const std::string& name) const {
-    const auto* e = table_.find(name);
+    const auto* e = main_.table_.find(name);
     if (!e) return {};
-    return {buffer_.data() + e->offset, e->count};
+    return {main_.buffer_.data() + e->offset, e->count};
   }
 
   // Memory held by the activation and backward buffers (they grow to the largest B x T seen).
-  size_t activation_bytes() const {
-    return buffer_.size() * sizeof(S) + (inputs_.capacity() + targets_.capacity()) * sizeof(int32_t) +
-           classes_.size();
-  }
+  size_t activation_bytes() const { return main_.bytes(); }
   // Memory a training run needs: activations for B x T plus weights, gradients and the two AdamW moments
   // (float32). Exact for this implementation (tested), computed without allocating.
   static size_t training_memory_bytes(const ModelConfig& config, int B, int T) {
     const TransformerGraph graph(validated(config));
+    return workspace_bytes(graph, B, T) + 4 * graph.parameters().total() * sizeof(float);
+  }
+  // What a workspace holds after a forward pass over B x T.
+  static size_t workspace_bytes(const TransformerGraph& graph, int B, int T) {
     layers::ActivationTable table;
     layers::Slicer<S> planner(table, nullptr);
     plan(graph, planner, B, T);
     const size_t N = static_cast<size_t>(B) * T;
-    return table.total() * sizeof(S) + 2 * N * sizeof(int32_t) + (graph.needs_clock_classes() ? N : 0) +
-           4 * graph.parameters().total() * sizeof(float);
+    return table.total() * sizeof(S) + 2 * N * sizeof(int32_t) + (graph.needs_clock_classes() ? N : 0);
   }
 
   // KV-cache decoding: several sequences advance one position per step (one for sampling, the beam
@@ -259,6 +274,36 @@ class Transformer {
     std::vector<typename layers::Block::Scratch<S>> scratch;      // one shared region
   };
 
+ public:
+  // A forward pass's activations (planned by plan()), its inputs and targets.
+  class Workspace {
+   public:
+    // Memory held by the activation and backward buffers (they grow to the largest B x T seen).
+    size_t bytes() const {
+      return buffer_.size() * sizeof(S) + (inputs_.capacity() + targets_.capacity()) * sizeof(int32_t) +
+             classes_.size();
+    }
+    // From the last forward: per-token losses [B,T] (empty without targets).
+    std::span<const S> token_losses() const {
+      if (!have_targets_) return {};
+      return {a_.losses, static_cast<size_t>(B_) * T_};
+    }
+
+   private:
+    friend class Transformer;
+    std::span<const S> logits(int V) const { return {a_.logits, static_cast<size_t>(B_) * T_ * V}; }
+    layers::Pass pass() const { return {B_, T_, 0, classes_.empty() ? nullptr : classes_.data(), T_}; }
+
+    layers::ActivationTable table_;
+    std::vector<S> buffer_;
+    Activations a_;
+    std::vector<int32_t> inputs_, targets_;
+    std::vector<uint8_t> classes_;  // with the clock bias: per input position
+    int B_ = 0, T_ = 0;
+    bool have_targets_ = false;
+  };
+
+ private:
   // The one activation table of a training pass over B x T: allocation, memory estimate and taps.
   static Activations plan(const TransformerGraph& graph, layers::Slicer<S>& s, int B, int T) {
     const layers::Pass pass{B, T, 0};
@@ -293,7 +338,8 @@ class Transformer {
     const long rows = pass.rows();
     typename DecodeState::Acts a;
     if (graph.embedding().composed())
-      a.table = s.take("embedding.table", static_cast<size_t>(graph.config().vocab_size) * graph.config().n_embd);
+      a.table =
+          s.take("embedding.table", static_cast<size_t>(graph.config().vocab_size) * graph.config().n_embd);
     a.x = s.take("x", rows * graph.config().n_embd);
     for (const auto& block : graph.blocks()) a.blocks.push_back(block.plan(s, pass, true));
     a.lnf = graph.final_norm().plan(s, "ln_f", rows);
@@ -301,41 +347,30 @@ class Transformer {
     return a;
   }
 
-  void reserve(int B, int T) {
-    if (B == B_ && T == T_) return;
+  void reserve(Workspace& ws, int B, int T) const {
+    if (B == ws.B_ && T == ws.T_) return;
     layers::ActivationTable table;
     layers::Slicer<S> planner(table, nullptr);
     plan(graph_, planner, B, T);
-    if (buffer_.size() < table.total()) {
-      buffer_.clear();
-      buffer_.shrink_to_fit();
-      buffer_.resize(table.total());
+    if (ws.buffer_.size() < table.total()) {
+      ws.buffer_.clear();
+      ws.buffer_.shrink_to_fit();
+      ws.buffer_.resize(table.total());
     }
-    table_ = layers::ActivationTable();
-    layers::Slicer<S> slicer(table_, buffer_.data());
-    a_ = plan(graph_, slicer, B, T);
-    inputs_.reserve(static_cast<size_t>(B) * T);
-    targets_.reserve(static_cast<size_t>(B) * T);
-    if (!token_classes_.empty()) classes_.resize(std::max(classes_.size(), static_cast<size_t>(B) * T));
-    B_ = B, T_ = T;
-  }
-
-  layers::Weights<S> weights() { return {params_.data(), grads_.data(), constants_.data()}; }
-  layers::Pass training_pass() const {
-    return {B_, T_, 0, token_classes_.empty() ? nullptr : classes_.data(), T_};
+    ws.table_ = layers::ActivationTable();
+    layers::Slicer<S> slicer(ws.table_, ws.buffer_.data());
+    ws.a_ = plan(graph_, slicer, B, T);
+    ws.inputs_.reserve(static_cast<size_t>(B) * T);
+    ws.targets_.reserve(static_cast<size_t>(B) * T);
+    if (!token_classes_.empty()) ws.classes_.resize(std::max(ws.classes_.size(), static_cast<size_t>(B) * T));
+    ws.B_ = B, ws.T_ = T;
   }
 
   ModelConfig config_;
   TransformerGraph graph_;
   std::vector<S> params_, grads_, constants_;
-  layers::ActivationTable table_;
-  std::vector<S> buffer_;
-  Activations a_;
-  std::vector<int32_t> inputs_, targets_;
-  std::vector<uint8_t> token_classes_,
-      classes_;  // with the clock bias: per vocabulary id, per input position
-  int B_ = 0, T_ = 0;
-  bool have_targets_ = false;
+  std::vector<uint8_t> token_classes_;  // with the clock bias: per vocabulary id
+  Workspace main_;
 };
 
 template <typename S>

@@ -13,6 +13,8 @@ namespace cllm::ops {
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH,
                        const ClassBias<float>* bias) {
   check_attention_shape("attention_forward", B, T, C, NH);
+  // Per-head products are too small for bfloat16 rounding to pay; the tasks on other threads are float32 too.
+  const kernels::MatmulPrecisionScope float32(kernels::MatmulPrecision::Float32);
   const int hs = C / NH;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
@@ -37,6 +39,8 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
 void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T,
                         int C, int NH, const ClassBias<float>* bias) {
   check_attention_shape("attention_backward", B, T, C, NH);
+  // Per-head products are too small for bfloat16 rounding to pay; the tasks on other threads are float32 too.
+  const kernels::MatmulPrecisionScope float32(kernels::MatmulPrecision::Float32);
   const int hs = C / NH;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));

@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <limits>
 
+#include "kernels/threading.h"
 #include "model/gpt.h"
+#include "train/batch_shards.h"
 #include "util/error.h"
 #include "util/system_memory.h"
 
@@ -63,7 +65,9 @@ MemoryCheck check_training_memory(const ModelConfig& model, int batch_size, size
   const auto P = static_cast<uint64_t>(c.parameters);
   const uint64_t weights_and_moments =
       4 * P * sizeof(float);  // what training_memory_bytes adds to activations
-  c.activation_bytes = Gpt::training_memory_bytes(model, batch_size, model.block_size) - weights_and_moments;
+  c.activation_bytes =
+      Gpt::training_memory_bytes(model, batch_size, model.block_size) - weights_and_moments +
+      BatchShards::extra_memory_bytes(model, batch_size, model.block_size, kernels::num_threads());
   c.model_bytes = weights_and_moments + P;  // + AdamW's decay mask, one byte per parameter
   const uint64_t batch_tokens = static_cast<uint64_t>(batch_size) * static_cast<uint64_t>(model.block_size);
   // int32 ids: splits (4 per token) + evaluation inputs and targets (at most 4 more) + the training batch.

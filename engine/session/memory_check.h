@@ -8,11 +8,12 @@
 //
 // Units: bytes. The estimate counts what a run allocates from the moment the corpus is tokenised: the
 // model (weights, gradients, AdamW's two moments and its one-byte-per-parameter decay mask), the
-// activations for batch x block (Gpt::training_memory_bytes, exact), and the token buffers (train and
-// validation splits, the evaluation windows' inputs and targets and the training batch: at most
-// 8 bytes per corpus token + 8 per batch token). Buffers that already exist when the check runs are
-// counted anyway, so the answer is the same before and after loading the corpus (pessimistic by at most
-// the token buffers, a few MB for a few MB of text).
+// activations for batch x block (Gpt::training_memory_bytes, exact, plus what splitting the batch over
+// the calling thread's engine threads adds: BatchShards::extra_memory_bytes), and the token buffers (train
+// and validation splits, the evaluation windows' inputs and targets and the training batch: at most 8 bytes
+// per corpus token + 8 per batch token). Buffers that already exist when the check runs are counted anyway,
+// so the answer is the same before and after loading the corpus (pessimistic by at most the token buffers, a
+// few MB for a few MB of text).
 
 #include <cstdint>
 #include <optional>
@@ -34,7 +35,8 @@ inline constexpr double kTightMemoryShare = 0.8;
 struct MemoryCheck {
   uint64_t needed_bytes = 0;                // model_bytes + activation_bytes + token_bytes
   uint64_t model_bytes = 0;                 // weights, gradients, AdamW moments and decay mask
-  uint64_t activation_bytes = 0;            // forward and backward buffers for batch x block
+  uint64_t activation_bytes = 0;            // forward and backward buffers for batch x block, split
+                                            // into one shard per engine thread (train/batch_shards.h)
   uint64_t token_bytes = 0;                 // token splits, evaluation windows, the training batch
   std::optional<uint64_t> available_bytes;  // nullopt: could not be read (the verdict is then Fits)
   MemoryVerdict verdict = MemoryVerdict::Fits;

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "kernels/gemm.h"
+#include "kernels/threading.h"
 #include "model/gpt.h"
 #include "train/gradient_norm.h"
 #include "util/error.h"
@@ -17,15 +18,17 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The forward pass, which sizes the activation buffers on first use: the largest allocation of a run,
-// so running out of memory there is explained rather than left as std::bad_alloc.
-float forward(Gpt& model, const Batch& b) {
+// Runs `pass`, which sizes the activation buffers on first use: the largest allocation of a run, so
+// running out of memory there is explained rather than left as std::bad_alloc.
+template <typename Pass>
+double sizing_activations(const Gpt& model, const Batch& b, int shards, Pass pass) {
   try {
-    return model.forward(b.inputs.data(), b.targets.data(), b.batch_size, b.block_size);
+    return pass();
   } catch (const std::bad_alloc&) {
     const ModelConfig& c = model.config();
     const size_t weights = 4 * static_cast<size_t>(c.parameter_count()) * sizeof(float);
-    const size_t activations = Gpt::training_memory_bytes(c, b.batch_size, b.block_size) - weights;
+    const size_t activations = Gpt::training_memory_bytes(c, b.batch_size, b.block_size) - weights +
+                               BatchShards::extra_memory_bytes(c, b.batch_size, b.block_size, shards);
     throw Error("out of memory allocating the model's activations (" + format_gib(activations) +
                 " for batch " + std::to_string(b.batch_size) + " x block " + std::to_string(b.block_size) +
                 "); use a smaller batch size, block size or model");
@@ -71,12 +74,13 @@ StepStats Trainer::step() {
   double loss_sum = 0.0;
   for (int micro = 0; micro < config_.grad_accum; ++micro) {
     sample_batch(train_, B, T, rng_, batch_, "training");
-    const float loss = forward(model_, batch_);
+    const float scale = 1.0f / static_cast<float>(config_.grad_accum);
+    const double loss =
+        sizing_activations(model_, batch_, shards().shards(), [&] { return shards().train(batch_, scale); });
     require(std::isfinite(loss), "training diverged at step " + std::to_string(steps_done_ + 1) +
                                      ": the loss is " + format_number(loss) + " (learning rate " +
                                      format_number(config_.lr_schedule().at(steps_done_)) +
                                      "); lower the learning rate or turn gradient clipping on");
-    model_.backward(1.0f / static_cast<float>(config_.grad_accum));
     loss_sum += loss;
   }
   if (reduce_gradients_) reduce_gradients_(model_.gradients());
@@ -101,8 +105,7 @@ EvalResult Trainer::evaluate() {
   double total = 0.0;
   int64_t count = 0;
   for (const Batch& b : eval_batches_) {
-    forward(model_, b);
-    for (float l : model_.token_losses()) total += l;
+    total += sizing_activations(model_, b, shards().shards(), [&] { return shards().loss_sum(b); });
     count += static_cast<int64_t>(b.batch_size) * b.block_size;
   }
   EvalResult r;
@@ -113,6 +116,12 @@ EvalResult Trainer::evaluate() {
   r.tokens = count;
   r.seconds = seconds_since(start);
   return r;
+}
+
+BatchShards& Trainer::shards() {
+  const int threads = kernels::num_threads();
+  if (!shards_ || shards_->shards() != threads) shards_.emplace(model_, threads);
+  return *shards_;
 }
 
 EvalResult run_training(Trainer& trainer, const TrainingObserver& observer) {

@@ -9,17 +9,17 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "data/dataset.h"
 #include "train/adamw.h"
+#include "train/batch_shards.h"
 #include "train/train_config.h"
 #include "util/rng.h"
 
 namespace cllm {
-
-class Gpt;
 
 struct StepStats {
   int step = 0;     // optimizer steps done, counting this one
@@ -83,6 +83,8 @@ class Trainer {
   void set_gradient_reducer(GradientReducer reducer) { reduce_gradients_ = std::move(reducer); }
 
  private:
+  BatchShards& shards();
+
   Gpt& model_;
   TrainConfig config_;
   std::span<const int32_t> train_, validation_;
@@ -91,6 +93,7 @@ class Trainer {
   Rng rng_;
   Batch batch_;
   std::vector<Batch> eval_batches_;
+  std::optional<BatchShards> shards_;  // one per engine thread, remade when the thread count changes
   GradientReducer reduce_gradients_;
   int steps_done_ = 0;
 };

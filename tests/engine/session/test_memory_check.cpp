@@ -5,7 +5,9 @@
 
 #include <cmath>
 
+#include "kernels/threading.h"
 #include "model/gpt.h"
+#include "train/batch_shards.h"
 #include "util/error.h"
 #include "util/system_memory.h"
 
@@ -24,7 +26,9 @@ TEST(MemoryCheck, CountsModelActivationsAndTokens) {
   const auto P = static_cast<uint64_t>(c.parameter_count());
   EXPECT_EQ(m.parameters, c.parameter_count());
   EXPECT_EQ(m.model_bytes, 4 * P * sizeof(float) + P);  // weights, gradients, two moments, decay mask
-  EXPECT_EQ(m.model_bytes - P + m.activation_bytes, Gpt::training_memory_bytes(c, 12, c.block_size));
+  EXPECT_EQ(m.model_bytes - P + m.activation_bytes,
+            Gpt::training_memory_bytes(c, 12, c.block_size) +
+                BatchShards::extra_memory_bytes(c, 12, c.block_size, kernels::num_threads()));
   EXPECT_EQ(m.token_bytes, 8u * 1'000'000 + 8u * 12 * 64);
   EXPECT_EQ(m.needed_bytes, m.model_bytes + m.activation_bytes + m.token_bytes);
   EXPECT_EQ(m.batch_size, 12);
