@@ -14,6 +14,7 @@
 #include "model/gpt.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
+#include "train/batch_shards.h"
 #include "train/trainer.h"
 #include "util/error.h"
 #include "util/rng.h"
@@ -98,13 +99,19 @@ BenchReport run_benchmarks(const BenchSettings& s,
   for (auto& t : data) t = static_cast<int32_t>(rng.below(V));
   const double seq_flops = forward_flops_per_sequence(c, T);
 
-  if (s.runs("forward"))
+  if (s.runs("forward")) {
+    // As evaluation runs it: the batch split into one shard per thread.
+    Batch batch;
+    batch.batch_size = B, batch.block_size = T;
+    for (int i = 0; i < B * T; ++i) batch.inputs.push_back(data[i]), batch.targets.push_back(data[i + 1]);
+    BatchShards shards(model, s.threads);
     report.jobs.push_back(time_job(
         "forward", "full forward pass with loss, batch " + std::to_string(B) + " x " + std::to_string(T),
         s.repeats, double(B) * T, B * seq_flops, progress, [&] {
           const kernels::MatmulPrecisionScope scope(precision);
-          model.forward(data.data(), data.data() + 1, B, T);
+          shards.loss_sum(batch);
         }));
+  }
 
   // Greedy generation of one block from a one-token prompt through the real generator (sampler and
   // streaming text included). A char tokenizer over V distinct characters decodes every id.

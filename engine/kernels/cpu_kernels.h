@@ -31,9 +31,26 @@ struct CpuKernels {
   void (*attend_one)(float* out, float* scores, const float* q, const float* k, const float* v, long stride,
                      int t, int hs, const float* bias);
 
+  // Causal self-attention of one head over T positions, for training. q, k, v and their gradients are
+  // rows of hs floats `stride` apart (the q|k|v buffer); out and dout rows are `out_stride` apart.
+  // Forward: att[T,T] = softmax over u <= t of (q_t . k_u * scale + bias[t,u]) (bias [T,T] may be null),
+  // zeros for u > t; out_t = sum_u att[t,u] v_u.
+  // Backward (att from the forward): ds[T,T] = d(loss)/d(the biased, scaled score), zeros for u > t;
+  // dq_t += scale sum_u ds[t,u] k_u;  dk_u += scale sum_t ds[t,u] q_t;  dv_u += sum_t att[t,u] dout_t.
+  // Only the causal half is computed. `work` holds attention_work_floats(T, hs) floats.
+  void (*attention_forward)(float* out, long out_stride, float* att, const float* q, const float* k,
+                            const float* v, long stride, int T, int hs, float scale, const float* bias,
+                            float* work);
+  void (*attention_backward)(float* dq, float* dk, float* dv, float* ds, const float* dout, long out_stride,
+                             const float* att, const float* q, const float* k, const float* v, long stride,
+                             int T, int hs, float scale, float* work);
+
   // sum_i e^(x[i] - shift) over n floats (shift >= every x[i]: the terms are at most 1), summed in float
   // vectors over short runs and in double across them.
   double (*sum_exp)(const float* x, long n, float shift);
+
+  // sum_i x[i]^2 over n floats, squared and summed in double (the gradient norm).
+  double (*sum_squares)(const float* x, long n);
 
   // out[n] = softmax(z)[n] (out may be z); returns log sum_i e^z[i], so -log p[t] = that - z[t].
   float (*softmax)(float* out, const float* z, long n);
@@ -57,6 +74,12 @@ struct CpuKernels {
   void (*adamw)(float* p, const float* g, float* m, float* v, const unsigned char* decay, long n, float b1,
                 float b2, float eps, float decay_factor, float step_size, float inv_sqrt_c2);
 };
+
+// Scratch floats the attention kernels need: a head's keys (or values) transposed and a block of score
+// rows, each row padded to a multiple of 16 positions.
+inline long attention_work_floats(int T, int hs) {
+  return (static_cast<long>(hs) + 8) * ((T + 15L) / 16 * 16);
+}
 
 // Whether the CPU multiplies bfloat16 matrices natively (AVX512_BF16 or AMX-BF16), and a description of
 // what it has for messages ("AVX512_BF16", "AMX-BF16 and AVX512_BF16" or "neither AVX512_BF16 nor AMX").

@@ -240,6 +240,31 @@ void adamw(float* p, const float* g, float* m, float* v, const unsigned char* de
   }
 }
 
+double sum_squares(const float* x, long n) {
+  constexpr int H = W / 2;  // a vector of doubles holds half a vector of floats
+  typedef float vh __attribute__((vector_size(H * sizeof(float))));
+  typedef double vd __attribute__((vector_size(H * sizeof(double))));
+  auto squares = [](const float* p) {
+    vh h;
+    __builtin_memcpy(&h, p, sizeof h);
+    const vd d = __builtin_convertvector(h, vd);
+    return d * d;
+  };
+  vd a0 = vd{}, a1 = vd{}, a2 = vd{}, a3 = vd{};  // four chains hide the add latency
+  long i = 0;
+  for (; i + 4 * H <= n; i += 4 * H) {
+    a0 += squares(x + i);
+    a1 += squares(x + i + H);
+    a2 += squares(x + i + 2 * H);
+    a3 += squares(x + i + 3 * H);
+  }
+  const vd a = (a0 + a1) + (a2 + a3);
+  double total = 0;
+  for (int j = 0; j < H; ++j) total += a[j];
+  for (; i < n; ++i) total += static_cast<double>(x[i]) * x[i];
+  return total;
+}
+
 float softmax(float* out, const float* z, long n) {
   vf mx = splat(z[0]);
   long i = 0;
@@ -359,6 +384,249 @@ void attend_one(float* out, float* scores, const float* q, const float* k, const
   }
 }
 
+// ---- Causal attention of one head (training) ----
+// Scores and weighted sums go a block of kRows rows at a time, in register blocks of kRows rows by two
+// vectors: each loaded vector serves every row, and eight independent accumulators hide the FMA latency.
+constexpr int kRows = 4;
+
+inline long padded_positions(long T) {
+  return (T + 15) / 16 * 16;
+}
+
+// bt[d * Tp + u] = b[u * stride + d]: a head's keys (or values) transposed, zero-padded to Tp columns.
+// Reads each row once, in order; the hs destination lines stay in L1 while W rows fill them.
+void transpose_head(float* bt, const float* b, long stride, int T, int hs, long Tp) {
+  for (int u = 0; u < T; ++u)
+    for (int d = 0; d < hs; ++d) bt[d * Tp + u] = b[u * stride + d];
+  for (int d = 0; d < hs; ++d)
+    for (long u = T; u < Tp; ++u) bt[d * Tp + u] = 0.0f;
+}
+
+// The block's row pointers: rows first.. of `a`, `rs` apart, the last repeated past `rows` (computed,
+// never stored).
+inline void block_rows(const float* (&x)[kRows], const float* a, long rs, long first, int rows) {
+  for (int r = 0; r < kRows; ++r) x[r] = a + (first + (r < rows ? r : rows - 1)) * rs;
+}
+
+template <int NC>
+inline void dot_block(float* s, long Tp, const float* const (&x)[kRows], int rows, const float* bt, int hs,
+                      long u) {
+  vf acc[kRows][NC] = {};
+  const float* b = bt + u;
+  for (int d = 0; d < hs; ++d, b += Tp) {
+    vf bv[NC];
+    for (int c = 0; c < NC; ++c) bv[c] = load(b + c * W);
+    for (int r = 0; r < kRows; ++r)
+      for (int c = 0; c < NC; ++c) acc[r][c] += x[r][d] * bv[c];
+  }
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < NC; ++c) store(s + r * Tp + u + c * W, acc[r][c]);
+}
+
+// s[r * Tp + u] = sum_d a[(r0 + r) * as + d] * bt[d * Tp + u] for r < rows and u < un rounded up to W.
+void dot_rows(float* s, long Tp, const float* a, long as, long r0, int rows, const float* bt, int hs,
+              long un) {
+  const float* x[kRows];
+  block_rows(x, a, as, r0, rows);
+  const long end = (un + W - 1) / W * W;
+  long u = 0;
+  for (; u + 2 * W <= end; u += 2 * W) dot_block<2>(s, Tp, x, rows, bt, hs, u);
+  if (u < end) dot_block<1>(s, Tp, x, rows, bt, hs, u);
+}
+
+template <int NC>
+inline void accumulate_block(float* out, long os, const float* const (&w)[kRows], long cs, const float* m,
+                             long ms, int rows, long j0, long j1, int c0, float alpha) {
+  vf acc[kRows][NC] = {};
+  for (long j = j0; j < j1; ++j) {
+    vf mv[NC];
+    for (int c = 0; c < NC; ++c) mv[c] = load(m + j * ms + c0 + c * W);
+    for (int r = 0; r < kRows; ++r)
+      for (int c = 0; c < NC; ++c) acc[r][c] += w[r][j * cs] * mv[c];
+  }
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < NC; ++c) {
+      float* o = out + r * os + c0 + c * W;
+      store(o, load(o) + alpha * acc[r][c]);
+    }
+}
+
+// out[(r0 + r) * os + c] += alpha * sum_{j in [j0, j1)} w[(r0 + r) * rs + j * cs] * m[j * ms + c] for
+// r < rows and c < hs (a multiple of W).
+void accumulate_rows(float* out, long os, const float* w, long rs, long cs, const float* m, long ms, long r0,
+                     int rows, long j0, long j1, int hs, float alpha) {
+  const float* x[kRows];
+  block_rows(x, w, rs, r0, rows);
+  float* o = out + r0 * os;
+  int c = 0;
+  for (; c + 2 * W <= hs; c += 2 * W) accumulate_block<2>(o, os, x, cs, m, ms, rows, j0, j1, c, alpha);
+  if (c < hs) accumulate_block<1>(o, os, x, cs, m, ms, rows, j0, j1, c, alpha);
+}
+
+// Lane j holds j.
+inline vi lane_index() {
+  vi v;
+  for (int j = 0; j < W; ++j) v[j] = j;
+  return v;
+}
+// p[u..u+W) of a row of n floats, zeros past its end; and the inverse.
+inline vf load_row(const float* p, long u, long n) {
+  return u + W <= n ? load(p + u) : load_part(p + u, n - u);
+}
+inline void store_row(float* p, long u, long n, vf v) {
+  if (u + W <= n)
+    store(p + u, v);
+  else
+    store_part(p + u, v, n - u);
+}
+
+// A forward score row in place (Tp floats, Tp a multiple of W): softmax over 0..n-1 of row[u] * scale
+// (+ bias[u]), exact zeros after. Whole vectors with the lanes past n masked, in float (n <= Tp terms
+// of at most 1 each).
+void causal_softmax_row(float* row, long n, long Tp, float scale, const float* bias) {
+  if (bias) {
+    for (long u = 0; u < n; ++u) row[u] = row[u] * scale + bias[u];
+    scale = 1.0f;
+  }
+  const long end = (n + W - 1) / W * W;
+  const vf minus_inf = splat(-__builtin_inff());
+  const vi lanes = lane_index();
+  vf mx = minus_inf;
+  for (long u = 0; u < end; u += W) {
+    vf x = load(row + u) * scale;
+    x = lanes < static_cast<int>(n - u) ? x : minus_inf;
+    store(row + u, x);
+    mx = x > mx ? x : mx;
+  }
+  const float m = hmax(mx);
+  vf sum = vf{};
+  for (long u = 0; u < end; u += W) {
+    vf e = vexp(load(row + u) - m);
+    e = lanes < static_cast<int>(n - u) ? e : vf{};
+    store(row + u, e);
+    sum += e;
+  }
+  const float inv = 1.0f / hsum(sum);
+  for (long u = 0; u < end; u += W) store(row + u, load(row + u) * inv);
+  for (long u = end; u < Tp; u += W) store(row + u, vf{});
+}
+
+// A backward row: ds[u] = att[u] * (datt[u] - sum_u' att[u'] datt[u']) for u < n, zeros after; att and
+// ds hold T floats, datt Tp.
+void causal_softmax_backward_row(float* ds, const float* att, const float* datt, long n, long T) {
+  const long end = (n + W - 1) / W * W;
+  vf w = vf{};
+  for (long u = 0; u < end; u += W) w += load_row(att, u, T) * load(datt + u);
+  const float weighted = hsum(w);
+  long u = 0;
+  for (; u < end; u += W) store_row(ds, u, T, load_row(att, u, T) * (load(datt + u) - weighted));
+  for (; u < T; u += W) store_row(ds, u, T, vf{});
+}
+
+// Row t of the scalar forward: scores scaled and biased into att, softmax over 0..t, zeros after.
+void attention_probabilities(float* att_row, const float* scores, int t, int T, float scale,
+                             const float* bias) {
+  for (int u = 0; u <= t; ++u) att_row[u] = scores[u] * scale + (bias ? bias[u] : 0.0f);
+  softmax(att_row, att_row, t + 1);
+  for (int u = t + 1; u < T; ++u) att_row[u] = 0.0f;
+}
+
+// Row t of the scalar backward: ds = att * (datt - sum att * datt), zeros after t.
+void softmax_backward_row(float* ds_row, const float* att_row, const float* datt, int t, int T) {
+  float weighted = 0.0f;
+  for (int u = 0; u <= t; ++u) weighted += att_row[u] * datt[u];
+  for (int u = 0; u <= t; ++u) ds_row[u] = att_row[u] * (datt[u] - weighted);
+  for (int u = t + 1; u < T; ++u) ds_row[u] = 0.0f;
+}
+
+void attention_forward_scalar(float* out, long os, float* att, const float* q, const float* k, const float* v,
+                              long stride, int T, int hs, float scale, const float* bias, float* work) {
+  for (int t = 0; t < T; ++t) {
+    for (int u = 0; u <= t; ++u) {
+      float dot = 0.0f;
+      for (int d = 0; d < hs; ++d) dot += q[t * stride + d] * k[u * stride + d];
+      work[u] = dot;
+    }
+    attention_probabilities(att + static_cast<long>(t) * T, work, t, T, scale,
+                            bias ? bias + static_cast<long>(t) * T : nullptr);
+    for (int d = 0; d < hs; ++d) {
+      float sum = 0.0f;
+      for (int u = 0; u <= t; ++u) sum += att[static_cast<long>(t) * T + u] * v[u * stride + d];
+      out[t * os + d] = sum;
+    }
+  }
+}
+
+void attention_forward(float* out, long os, float* att, const float* q, const float* k, const float* v,
+                       long stride, int T, int hs, float scale, const float* bias, float* work) {
+  if (hs % W != 0) return attention_forward_scalar(out, os, att, q, k, v, stride, T, hs, scale, bias, work);
+  const long Tp = padded_positions(T);
+  float* kt = work;                // [hs, Tp]
+  float* scores = work + hs * Tp;  // [kRows, Tp]
+  transpose_head(kt, k, stride, T, hs, Tp);
+  for (int r0 = 0; r0 < T; r0 += kRows) {
+    const int rn = T - r0 < kRows ? T - r0 : kRows;
+    const int attended = r0 + rn;  // the block's last row attends to positions 0..r0 + rn - 1
+    dot_rows(scores, Tp, q, stride, r0, rn, kt, hs, attended);
+    for (int r = 0; r < rn; ++r) {
+      const long t = r0 + r;
+      float* row = scores + r * Tp;
+      causal_softmax_row(row, t + 1, Tp, scale, bias ? bias + t * T : nullptr);
+      for (long u = 0; u < T; u += W) store_row(att + t * T, u, T, load(row + u));
+      for (int d = 0; d < hs; ++d) out[t * os + d] = 0.0f;
+    }
+    accumulate_rows(out, os, att, T, 1, v, stride, r0, rn, 0, attended, hs, 1.0f);
+  }
+}
+
+void attention_backward_scalar(float* dq, float* dk, float* dv, float* ds, const float* dout, long os,
+                               const float* att, const float* q, const float* k, const float* v, long stride,
+                               int T, int hs, float scale, float* work) {
+  for (int t = 0; t < T; ++t) {
+    const float* a = att + static_cast<long>(t) * T;
+    for (int u = 0; u <= t; ++u) {
+      float dot = 0.0f;
+      for (int d = 0; d < hs; ++d) dot += dout[t * os + d] * v[u * stride + d];
+      work[u] = dot;
+      for (int d = 0; d < hs; ++d) dv[u * stride + d] += a[u] * dout[t * os + d];
+    }
+    float* row = ds + static_cast<long>(t) * T;
+    softmax_backward_row(row, a, work, t, T);
+    for (int u = 0; u <= t; ++u)
+      for (int d = 0; d < hs; ++d) {
+        dq[t * stride + d] += scale * row[u] * k[u * stride + d];
+        dk[u * stride + d] += scale * row[u] * q[t * stride + d];
+      }
+  }
+}
+
+void attention_backward(float* dq, float* dk, float* dv, float* ds, const float* dout, long os,
+                        const float* att, const float* q, const float* k, const float* v, long stride, int T,
+                        int hs, float scale, float* work) {
+  if (hs % W != 0)
+    return attention_backward_scalar(dq, dk, dv, ds, dout, os, att, q, k, v, stride, T, hs, scale, work);
+  const long Tp = padded_positions(T);
+  float* vt = work;              // [hs, Tp]
+  float* datt = work + hs * Tp;  // [kRows, Tp]
+  transpose_head(vt, v, stride, T, hs, Tp);
+  for (int r0 = 0; r0 < T; r0 += kRows) {
+    const int rn = T - r0 < kRows ? T - r0 : kRows;
+    const int attended = r0 + rn;
+    dot_rows(datt, Tp, dout, os, r0, rn, vt, hs, attended);  // datt = dout v^T
+    for (int r = 0; r < rn; ++r) {
+      const long t = r0 + r;
+      causal_softmax_backward_row(ds + t * T, att + t * T, datt + r * Tp, t + 1, T);
+    }
+    accumulate_rows(dq, stride, ds, T, 1, k, stride, r0, rn, 0, attended, hs, scale);  // dq += scale ds k
+  }
+  // Rows u of dk and dv gather the later rows t >= u: ds and att read column-wise.
+  for (int u0 = 0; u0 < T; u0 += kRows) {
+    const int un = T - u0 < kRows ? T - u0 : kRows;
+    accumulate_rows(dk, stride, ds, 1, T, q, stride, u0, un, u0, T, hs, scale);  // dk += scale ds^T q
+    accumulate_rows(dv, stride, att, 1, T, dout, os, u0, un, u0, T, hs, 1.0f);   // dv += att^T dout
+  }
+}
+
 }  // namespace
 
 extern const CpuKernels table;
@@ -368,7 +636,10 @@ const CpuKernels table = {Isa::CLLM_ISA_ENUM,
                           CLLM_NAME(CLLM_ISA),
                           matvec_rows,
                           attend_one,
+                          attention_forward,
+                          attention_backward,
                           sum_exp,
+                          sum_squares,
                           softmax,
                           to_bf16,
                           gelu_forward,

@@ -4,75 +4,68 @@
 #include <vector>
 
 #include "kernels/cpu_kernels.h"
-#include "kernels/gemm.h"
 #include "kernels/parallel.h"
 
 namespace cllm::ops {
 
-// One (batch, head) pair per task: three small products on strided views of q|k|v, no copies.
+namespace {
+
+// Per thread: the kernels' scratch and, with the clock bias, one head's bias or score gradients [T,T].
+struct HeadScratch {
+  std::vector<float> work, square;
+  void reserve(int T, int hs) {
+    work.resize(static_cast<size_t>(kernels::attention_work_floats(T, hs)));
+    square.resize(static_cast<size_t>(T) * T);
+  }
+};
+
+}  // namespace
+
+// One (batch, head) pair per task, each the vector kernel over strided views of q|k|v: only the causal
+// half, no copies but the head's transposed keys.
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH,
                        const ClassBias<float>* bias) {
   check_attention_shape("attention_forward", B, T, C, NH);
-  // Per-head products are too small for bfloat16 rounding to pay; the tasks on other threads are float32 too.
-  const kernels::MatmulPrecisionScope float32(kernels::MatmulPrecision::Float32);
   const int hs = C / NH;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   kernels::parallel_for(static_cast<long>(B) * NH, static_cast<long>(B) * NH * T * T * hs, [&](long bh) {
+    thread_local HeadScratch scratch;
+    scratch.reserve(T, hs);
     const long b = bh / NH, h = bh % NH;
     const float* q = inp + b * T * C3 + h * hs;
-    const float* k = q + C;
-    const float* v = q + 2 * C;
-    float* a = att + bh * T * T;
-    kernels::sgemm(false, true, T, T, hs, scale, q, C3, k, C3, 0.0f, a, T);  // a = q k^T / sqrt(hs)
-    for (int t = 0; t < T; ++t) {
-      float* row = a + static_cast<long>(t) * T;
-      if (bias)
-        for (int s = 0; s <= t; ++s) row[s] += bias->at(h, b, t, s);
-      kernels::cpu_kernels().softmax(row, row, t + 1);
-      for (int s = t + 1; s < T; ++s) row[s] = 0.0f;  // causal mask
+    float* bias_rows = nullptr;
+    if (bias) {
+      bias_rows = scratch.square.data();
+      for (int t = 0; t < T; ++t)
+        for (int s = 0; s <= t; ++s) bias_rows[static_cast<long>(t) * T + s] = bias->at(h, b, t, s);
     }
-    kernels::sgemm(false, false, T, hs, T, 1.0f, a, T, v, C3, 0.0f, out + b * T * C + h * hs, C);
+    kernels::cpu_kernels().attention_forward(out + b * T * C + h * hs, C, att + bh * T * T, q, q + C,
+                                             q + 2 * C, C3, T, hs, scale, bias_rows, scratch.work.data());
   });
 }
 
 void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B, int T,
                         int C, int NH, const ClassBias<float>* bias) {
   check_attention_shape("attention_backward", B, T, C, NH);
-  // Per-head products are too small for bfloat16 rounding to pay; the tasks on other threads are float32 too.
-  const kernels::MatmulPrecisionScope float32(kernels::MatmulPrecision::Float32);
   const int hs = C / NH;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   // Each task's share of d(beta), summed afterwards in task order: deterministic for any thread count.
   std::vector<double> dbeta(bias ? static_cast<size_t>(B) * NH : 0, 0.0);
   kernels::parallel_for(static_cast<long>(B) * NH, static_cast<long>(B) * NH * T * T * hs, [&](long bh) {
-    thread_local std::vector<float> scratch;
-    scratch.resize(static_cast<size_t>(T) * T);
-    float* ds = scratch.data();
+    thread_local HeadScratch scratch;
+    scratch.reserve(T, hs);
     const long b = bh / NH, h = bh % NH;
     const float* q = inp + b * T * C3 + h * hs;
-    const float* k = q + C;
-    const float* v = q + 2 * C;
     float* dq = dinp + b * T * C3 + h * hs;
-    float* dk = dq + C;
-    float* dv = dq + 2 * C;
-    const float* a = att + bh * T * T;
-    const float* d = dout + b * T * C + h * hs;
-    kernels::sgemm(false, true, T, T, hs, 1.0f, d, C, v, C3, 0.0f, ds, T);  // datt = dout v^T
-    kernels::sgemm(true, false, T, hs, T, 1.0f, a, T, d, C, 1.0f, dv, C3);  // dv += att^T dout
-    for (int t = 0; t < T; ++t) {
-      // Softmax backward (d(loss)/d(score)); att is zero above the diagonal, so masked entries come out zero.
-      const float* arow = a + static_cast<long>(t) * T;
-      float* row = ds + static_cast<long>(t) * T;
-      float weighted = 0.0f;
-      for (int s = 0; s <= t; ++s) weighted += arow[s] * row[s];
-      for (int s = 0; s < T; ++s) row[s] = arow[s] * (row[s] - weighted);
-      if (bias)
-        for (int s = 0; s <= t; ++s) dbeta[bh] += row[s] * bias->table_at(b, t, s);
-    }
-    kernels::sgemm(false, false, T, hs, T, scale, ds, T, k, C3, 1.0f, dq, C3);  // dq += ds k / sqrt(hs)
-    kernels::sgemm(true, false, T, hs, T, scale, ds, T, q, C3, 1.0f, dk, C3);   // dk += ds^T q / sqrt(hs)
+    float* ds = scratch.square.data();
+    kernels::cpu_kernels().attention_backward(dq, dq + C, dq + 2 * C, ds, dout + b * T * C + h * hs, C,
+                                              att + bh * T * T, q, q + C, q + 2 * C, C3, T, hs, scale,
+                                              scratch.work.data());
+    if (bias)
+      for (int t = 0; t < T; ++t)
+        for (int s = 0; s <= t; ++s) dbeta[bh] += ds[static_cast<long>(t) * T + s] * bias->table_at(b, t, s);
   });
   if (bias)
     for (long bh = 0; bh < static_cast<long>(B) * NH; ++bh)

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/cpu_kernels.h"
 #include "kernels/parallel.h"
 
 namespace cllm {
@@ -13,10 +14,10 @@ double gradient_norm(std::span<const float> grads) {
   const long n = static_cast<long>(grads.size());
   const long chunks = (n + kChunk - 1) / kChunk;
   std::vector<double> partial(chunks, 0.0);
+  const auto& kernels = kernels::cpu_kernels();
   kernels::parallel_for(chunks, n, [&](long k) {
-    double s = 0.0;
-    for (long i = k * kChunk; i < std::min(n, (k + 1) * kChunk); ++i) s += double(grads[i]) * grads[i];
-    partial[k] = s;
+    const long begin = k * kChunk;
+    partial[k] = kernels.sum_squares(grads.data() + begin, std::min(n, begin + kChunk) - begin);
   });
   double total = 0.0;
   for (double s : partial) total += s;

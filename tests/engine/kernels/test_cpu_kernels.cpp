@@ -95,6 +95,68 @@ TEST_P(CpuKernelsTest, AttendOneMatchesReference) {
         }
 }
 
+TEST_P(CpuKernelsTest, CausalAttentionOfAHeadMatchesReference) {
+  const CpuKernels& k = *GetParam();
+  for (int hs : {12, 16, 32, 64})
+    for (int T : {1, 5, 16, 17, 64, 70})
+      for (bool with_bias : {false, true}) {
+        const int C = hs;  // one head: the reference's q|k|v rows are 3C apart
+        const long stride = 3L * C;
+        const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+        const auto inp = random_vector(T * stride, 1.0f, 7 + T), bias = random_vector(T * T, 1.0f, 8),
+                   dout = random_vector(T * C, 1.0f, 9), dinp0 = random_vector(T * stride, 1.0f, 10);
+        const auto in = to_double(inp), d = to_double(dout);
+        std::vector<double> out_ref(T * C), att_ref(T * T, 0.0), row(T);
+        for (int t = 0; t < T; ++t) {
+          for (int u = 0; u <= t; ++u) row[u] = bias[t * T + u];
+          cllm::ops::attend_one_ref(out_ref.data() + t * C, att_ref.data() + t * T, in.data() + t * stride,
+                                    in.data() + C, in.data() + 2 * C, stride, t, hs,
+                                    with_bias ? row.data() : nullptr);
+        }
+        std::vector<float> work(cllm::kernels::attention_work_floats(T, hs)), out(T * C), att(T * T, 9.0f);
+        k.attention_forward(out.data(), C, att.data(), inp.data(), inp.data() + C, inp.data() + 2 * C, stride,
+                            T, hs, scale, with_bias ? bias.data() : nullptr, work.data());
+        for (int i = 0; i < T * C; ++i)
+          ASSERT_NEAR(out[i], out_ref[i], 2e-5) << k.name << " hs=" << hs << " T=" << T;
+        for (int i = 0; i < T * T; ++i)
+          ASSERT_NEAR(att[i], att_ref[i], 2e-6) << k.name << " hs=" << hs << " T=" << T;
+
+        // Backward from the kernel's own probabilities: the reference's gradients (bias-free: the bias only
+        // shifts the scores, which att already holds), and ds = att (datt - sum att datt).
+        const auto att_d = to_double(att);
+        std::vector<double> dinp_ref = to_double(dinp0), ds_ref(T * T, 0.0);
+        cllm::ops::attention_backward_ref<double>(dinp_ref.data(), d.data(), in.data(), att_d.data(), 1, T, C,
+                                                  1, nullptr);
+        for (int t = 0; t < T; ++t) {
+          std::vector<double> datt(t + 1);
+          double weighted = 0;
+          for (int u = 0; u <= t; ++u) {
+            for (int i = 0; i < hs; ++i) datt[u] += d[t * C + i] * in[u * stride + 2 * C + i];
+            weighted += att_d[t * T + u] * datt[u];
+          }
+          for (int u = 0; u <= t; ++u) ds_ref[t * T + u] = att_d[t * T + u] * (datt[u] - weighted);
+        }
+        std::vector<float> dinp = dinp0, ds(T * T, 9.0f);
+        k.attention_backward(dinp.data(), dinp.data() + C, dinp.data() + 2 * C, ds.data(), dout.data(), C,
+                             att.data(), inp.data(), inp.data() + C, inp.data() + 2 * C, stride, T, hs, scale,
+                             work.data());
+        for (int i = 0; i < T * stride; ++i)
+          ASSERT_NEAR(dinp[i], dinp_ref[i], 1e-4) << k.name << " hs=" << hs << " T=" << T << " i=" << i;
+        for (int i = 0; i < T * T; ++i)
+          ASSERT_NEAR(ds[i], ds_ref[i], 2e-5) << k.name << " hs=" << hs << " T=" << T;
+      }
+}
+
+TEST_P(CpuKernelsTest, SumSquaresIsTheDoubleSum) {
+  const CpuKernels& k = *GetParam();
+  for (long n : {0L, 1L, 7L, 31L, 33L, 1000L, 100003L}) {
+    const auto x = random_vector(n, 3.0f, 11);
+    double expected = 0;
+    for (float v : x) expected += static_cast<double>(v) * v;
+    EXPECT_NEAR(k.sum_squares(x.data(), n), expected, 1e-13 * expected) << k.name << " n=" << n;
+  }
+}
+
 TEST_P(CpuKernelsTest, SumExpMatchesDoubleSumOverLongRuns) {
   const CpuKernels& k = *GetParam();
   for (long n : {1L, 7L, 16L, 1000L, 40000L}) {
