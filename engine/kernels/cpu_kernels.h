@@ -76,9 +76,9 @@ struct CpuKernels {
 };
 
 // Scratch floats the attention kernels need: a head's keys (or values) transposed and a block of score
-// rows, each row padded to a multiple of 16 positions.
+// rows, each row padded to a multiple of 16 positions plus 16.
 inline long attention_work_floats(int T, int hs) {
-  return (static_cast<long>(hs) + 8) * ((T + 15L) / 16 * 16);
+  return (static_cast<long>(hs) + 8) * ((T + 15L) / 16 * 16 + 16);
 }
 
 // Whether the CPU multiplies bfloat16 matrices natively (AVX512_BF16 or AMX-BF16), and a description of

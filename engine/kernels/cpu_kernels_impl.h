@@ -389,8 +389,10 @@ void attend_one(float* out, float* scores, const float* q, const float* k, const
 // vectors: each loaded vector serves every row, and eight independent accumulators hide the FMA latency.
 constexpr int kRows = 4;
 
+// Rows of positions in the kernels' scratch: a multiple of 16 floats plus 16, so that consecutive rows
+// never sit a multiple of 4 KB apart (they would compete for the same L1 set).
 inline long padded_positions(long T) {
-  return (T + 15) / 16 * 16;
+  return (T + 15) / 16 * 16 + 16;
 }
 
 // bt[d * Tp + u] = b[u * stride + d]: a head's keys (or values) transposed, zero-padded to Tp columns.
