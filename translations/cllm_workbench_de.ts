@@ -182,18 +182,18 @@
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location line="+238"/>
+        <location line="+239"/>
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="-398"/>
-        <location line="+392"/>
+        <location line="-399"/>
+        <location line="+393"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location line="-391"/>
+        <location line="-392"/>
         <source>Charts</source>
         <translation>Diagramme</translation>
     </message>
@@ -229,27 +229,27 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+370"/>
+        <location line="+373"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Pausing after this step…</source>
         <translation>Pause nach diesem Schritt…</translation>
     </message>
     <message>
-        <location line="-324"/>
+        <location line="-325"/>
         <source>S&amp;top</source>
         <translation>St&amp;opp</translation>
     </message>
     <message>
-        <location line="+330"/>
+        <location line="+331"/>
         <source>Stopping…</source>
         <translation>Wird gestoppt…</translation>
     </message>
     <message>
-        <location line="-327"/>
+        <location line="-328"/>
         <source>Save &amp;checkpoint now</source>
         <translation>&amp;Checkpoint jetzt speichern</translation>
     </message>
@@ -369,7 +369,7 @@
         <translation>Wählen Sie zuerst eine Korpusdatei oder einen Ordner.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Preparing the corpus…</source>
         <translation>Korpus wird vorbereitet…</translation>
     </message>
@@ -379,7 +379,7 @@
         <translation>Training %1: %2 Parameter, %3 Trainings- und %4 Validierungstokens</translation>
     </message>
     <message>
-        <location line="-254"/>
+        <location line="-255"/>
         <source>Finished</source>
         <translation>Abgeschlossen</translation>
     </message>
@@ -414,7 +414,7 @@
         <translation>Ablation kann nicht gestartet werden</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>%1 finished; its table is in %2</source>
         <translation>%1 abgeschlossen; die Tabelle liegt in %2</translation>
     </message>
@@ -429,7 +429,7 @@
         <translation>%1: Training</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -554,7 +554,7 @@
         <translation>Ablation kann nicht gestartet werden</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>%1 · %2 · seed %3</source>
         <translation>%1 · %2 · Seed %3</translation>
     </message>
@@ -679,7 +679,7 @@
         <translation>Seeds: %1.</translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+13"/>
         <source>%n run(s) of %1 steps each.</source>
         <translation>
             <numerusform>%n Lauf mit je %1 Schritten.</numerusform>
@@ -687,7 +687,7 @@
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>With fewer than three seeds the table shows no meaningful spread.</source>
         <translation>Mit weniger als drei Seeds zeigt die Tabelle keine aussagekräftige Streuung.</translation>
     </message>
@@ -2221,7 +2221,7 @@
 <context>
     <name>cllm::views::TrainConfigEditor</name>
     <message>
-        <location filename="../views/training/train_config_editor.cpp" line="+45"/>
+        <location filename="../views/training/train_config_editor.cpp" line="+51"/>
         <source>Cosine decay</source>
         <translation>Kosinus-Abfall</translation>
     </message>
@@ -2246,7 +2246,22 @@
         <translation>gesamter Validierungsanteil</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+6"/>
+        <source>float32</source>
+        <translation>float32</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bfloat16 (float32 weights and optimizer)</source>
+        <translation>bfloat16 (Gewichte und Optimierer in float32)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Needs a CPU with AVX512_BF16 or AMX-BF16; this one has %1</source>
+        <translation>Braucht eine CPU mit AVX512_BF16 oder AMX-BF16; diese hat %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
@@ -2324,6 +2339,11 @@
         <location line="+1"/>
         <source>Threads</source>
         <translation>Threads</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Matrix products</source>
+        <translation>Matrixprodukte</translation>
     </message>
 </context>
 <context>

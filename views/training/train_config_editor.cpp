@@ -7,6 +7,12 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
+#include <QStandardItemModel>
+
+#include <algorithm>
+
+#include "kernels/cpu_kernels.h"
+#include "kernels/gemm.h"
 
 #include "views/validation_message.h"
 
@@ -61,6 +67,17 @@ TrainConfigEditor::TrainConfigEditor(QWidget* parent) : QWidget(parent) {
   seedSpin_ = intSpin("seedSpin", 0, 2'000'000'000);
   valFractionSpin_ = realSpin("valFractionSpin", 0, 1, 3, 0.01);
   threadsSpin_ = intSpin("threadsSpin", 1, 1);
+  precisionCombo_ = new QComboBox;
+  precisionCombo_->setObjectName("precisionCombo");
+  precisionCombo_->addItem(tr("float32"), "float32");
+  precisionCombo_->addItem(tr("bfloat16 (float32 weights and optimizer)"), "bf16");
+  if (!kernels::cpu_has_bf16()) {
+    // Disabled rather than hidden, so the option and the reason are both visible.
+    auto* model = qobject_cast<QStandardItemModel*>(precisionCombo_->model());
+    model->item(1)->setEnabled(false);
+    model->item(1)->setToolTip(tr("Needs a CPU with AVX512_BF16 or AMX-BF16; this one has %1")
+                                   .arg(QString::fromUtf8(kernels::cpu_bf16_description())));
+  }
   errorLabel_ = new QLabel;
   errorLabel_->setObjectName("trainErrorLabel");
   errorLabel_->setStyleSheet("color: #b00020;");
@@ -84,6 +101,7 @@ TrainConfigEditor::TrainConfigEditor(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Validation share"), valFractionSpin_);
   form->addRow(tr("Seed"), seedSpin_);
   form->addRow(tr("Threads"), threadsSpin_);
+  form->addRow(tr("Matrix products"), precisionCombo_);
   form->addRow(errorLabel_);
 
   setConfig(TrainConfig{});
@@ -99,6 +117,7 @@ TrainConfigEditor::TrainConfigEditor(QWidget* parent) : QWidget(parent) {
     refresh();
   });
   connect(threadsSpin_, &QSpinBox::valueChanged, this, &TrainConfigEditor::configChanged);
+  connect(precisionCombo_, &QComboBox::currentIndexChanged, this, &TrainConfigEditor::refresh);
 }
 
 TrainConfig TrainConfigEditor::config() const {
@@ -118,6 +137,7 @@ TrainConfig TrainConfigEditor::config() const {
   c.eval_batches = evalBatchesSpin_->value();
   c.seed = static_cast<uint64_t>(seedSpin_->value());
   c.validation_fraction = valFractionSpin_->value();
+  c.precision = precisionCombo_->currentData().toString().toStdString();
   return c;
 }
 
@@ -139,6 +159,8 @@ void TrainConfigEditor::setConfig(const TrainConfig& c) {
   evalBatchesSpin_->setValue(c.eval_batches);
   seedSpin_->setValue(static_cast<int>(c.seed % 2'000'000'001ULL));
   valFractionSpin_->setValue(c.validation_fraction);
+  precisionCombo_->setCurrentIndex(
+      std::max(0, precisionCombo_->findData(QString::fromStdString(c.precision))));
   refresh();
 }
 
@@ -152,7 +174,16 @@ void TrainConfigEditor::setThreads(int threads, int maximum) {
 }
 
 QString TrainConfigEditor::validationError() const {
-  return validationMessage(config());
+  const TrainConfig c = config();
+  QString error = validationMessage(c);
+  if (error.isEmpty()) {
+    try {
+      kernels::require_supported(kernels::parse_matmul_precision(c.precision));
+    } catch (const Error& e) {
+      error = QString::fromStdString(e.what());
+    }
+  }
+  return error;
 }
 
 void TrainConfigEditor::refresh() {

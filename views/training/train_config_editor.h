@@ -1,6 +1,7 @@
 #pragma once
 // Every training hyperparameter, edited as a cllm::TrainConfig with the engine's defaults, and the
-// worker thread count. Invalid values show the engine's own message inline.
+// worker thread count. Invalid values show the engine's own message inline; so does bfloat16 on a CPU
+// without native bfloat16 products (its entry is disabled there and says why).
 
 #include <QWidget>
 
@@ -35,7 +36,7 @@ class TrainConfigEditor : public QWidget {
   QSpinBox *stepsSpin_, *batchSpin_, *warmupSpin_, *accumSpin_, *evalIntervalSpin_, *evalBatchesSpin_,
       *threadsSpin_;
   QDoubleSpinBox *lrSpin_, *minLrSpin_, *decaySpin_, *beta1Spin_, *beta2Spin_, *clipSpin_, *valFractionSpin_;
-  QComboBox* scheduleCombo_;
+  QComboBox *scheduleCombo_, *precisionCombo_;
   QCheckBox* clipCheck_;
   QSpinBox* seedSpin_;
   QLabel* errorLabel_;

@@ -8,11 +8,13 @@
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include "kernels/cpu_kernels.h"
 #include "layers/positional_encoding.h"
 #include "model/gpt.h"
 #include "session/memory_check.h"
@@ -129,6 +131,30 @@ class TestTrainingPanel : public QObject {
     editor.findChild<QSpinBox*>("batchSpin")->setValue(0);
     QVERIFY(!editor.validationError().isEmpty());
     QVERIFY(!editor.findChild<QLabel*>("trainErrorLabel")->isHidden());
+  }
+
+  void precisionIsEditedAndRefusedWhereTheCpuLacksIt() {
+    TrainConfigEditor editor;
+    auto* combo = editor.findChild<QComboBox*>("precisionCombo");
+    QVERIFY(combo);
+    QCOMPARE(editor.config().precision, std::string("float32"));
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    QCOMPARE(model->item(1)->isEnabled(), kernels::cpu_has_bf16());
+    TrainConfig c;
+    c.precision = "bf16";  // e.g. restored from the settings of another machine
+    editor.setConfig(c);
+    QCOMPARE(editor.config().precision, std::string("bf16"));
+    if (kernels::cpu_has_bf16()) {
+      QVERIFY(editor.validationError().isEmpty());
+    } else {
+      QVERIFY2(editor.validationError().contains("bfloat16 training needs a CPU"),
+               qPrintable(editor.validationError()));
+      QVERIFY(!editor.findChild<QLabel*>("trainErrorLabel")->isHidden());
+      QVERIFY(model->item(1)->toolTip().contains(kernels::cpu_bf16_description()));
+    }
+    combo->setCurrentIndex(0);
+    QCOMPARE(editor.config().precision, std::string("float32"));
+    QVERIFY(editor.validationError().isEmpty());
   }
 
   void panelReportsValidityAndLocksEditors() {
