@@ -35,7 +35,8 @@ struct CpuKernels {
   // rows of hs floats `stride` apart (the q|k|v buffer); out and dout rows are `out_stride` apart.
   // Forward: att[T,T] = softmax over u <= t of (q_t . k_u * scale + bias[t,u]) (bias [T,T] may be null),
   // zeros for u > t; out_t = sum_u att[t,u] v_u.
-  // Backward (att from the forward): ds[T,T] = d(loss)/d(the biased, scaled score), zeros for u > t;
+  // Backward (att from the forward): ds[T,T] (may be null) = d(loss)/d(the biased, scaled score), zeros
+  // for u > t;
   // dq_t += scale sum_u ds[t,u] k_u;  dk_u += scale sum_t ds[t,u] q_t;  dv_u += sum_t att[t,u] dout_t.
   // Only the causal half is computed. `work` holds attention_work_floats(T, hs) floats.
   void (*attention_forward)(float* out, long out_stride, float* att, const float* q, const float* k,
@@ -75,10 +76,10 @@ struct CpuKernels {
                 float b2, float eps, float decay_factor, float step_size, float inv_sqrt_c2);
 };
 
-// Scratch floats the attention kernels need: a head's keys (or values) transposed and a block of score
-// rows, each row padded to a multiple of 16 positions plus 16.
+// Scratch floats the attention kernels need: a head's keys (or values) transposed and two blocks of 16
+// rows of positions, each row padded to a multiple of 16 positions plus 16.
 inline long attention_work_floats(int T, int hs) {
-  return (static_cast<long>(hs) + 8) * ((T + 15L) / 16 * 16 + 16);
+  return (static_cast<long>(hs) + 32) * ((T + 15L) / 16 * 16 + 16);
 }
 
 // Whether the CPU multiplies bfloat16 matrices natively (AVX512_BF16 or AMX-BF16), and a description of

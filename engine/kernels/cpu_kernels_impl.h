@@ -385,9 +385,11 @@ void attend_one(float* out, float* scores, const float* q, const float* k, const
 }
 
 // ---- Causal attention of one head (training) ----
-// Scores and weighted sums go a block of kRows rows at a time, in register blocks of kRows rows by two
-// vectors: each loaded vector serves every row, and eight independent accumulators hide the FMA latency.
+// Query rows go kBlock at a time; products run in register blocks of kRows rows by two vectors, so each
+// loaded vector serves kRows rows and eight independent accumulators hide the FMA latency. A block's
+// register blocks sweep the same keys one after the other, which keeps those keys in L1.
 constexpr int kRows = 4;
+constexpr int kBlock = 16;
 
 // Rows of positions in the kernels' scratch: a multiple of 16 floats plus 16, so that consecutive rows
 // never sit a multiple of 4 KB apart (they would compete for the same L1 set).
@@ -404,8 +406,8 @@ void transpose_head(float* bt, const float* b, long stride, int T, int hs, long 
     for (long u = T; u < Tp; ++u) bt[d * Tp + u] = 0.0f;
 }
 
-// The block's row pointers: rows first.. of `a`, `rs` apart, the last repeated past `rows` (computed,
-// never stored).
+// The register block's row pointers: rows first.. of `a`, `rs` apart, the last repeated past `rows`
+// (computed, never stored).
 inline void block_rows(const float* (&x)[kRows], const float* a, long rs, long first, int rows) {
   for (int r = 0; r < kRows; ++r) x[r] = a + (first + (r < rows ? r : rows - 1)) * rs;
 }
@@ -425,15 +427,24 @@ inline void dot_block(float* s, long Tp, const float* const (&x)[kRows], int row
     for (int c = 0; c < NC; ++c) store(s + r * Tp + u + c * W, acc[r][c]);
 }
 
-// s[r * Tp + u] = sum_d a[(r0 + r) * as + d] * bt[d * Tp + u] for r < rows and u < un rounded up to W.
+// s[r * Tp + u] = sum_d a[(r0 + r) * as + d] * bt[d * Tp + u] for r < rows (<= kBlock) and u < un
+// rounded up to W.
 void dot_rows(float* s, long Tp, const float* a, long as, long r0, int rows, const float* bt, int hs,
               long un) {
-  const float* x[kRows];
-  block_rows(x, a, as, r0, rows);
+  constexpr int kGroups = kBlock / kRows;
+  const float* x[kGroups][kRows];
+  int n[kGroups];
+  const int groups = (rows + kRows - 1) / kRows;
+  for (int g = 0; g < groups; ++g) {
+    n[g] = rows - g * kRows < kRows ? rows - g * kRows : kRows;
+    block_rows(x[g], a, as, r0 + g * kRows, n[g]);
+  }
   const long end = (un + W - 1) / W * W;
   long u = 0;
-  for (; u + 2 * W <= end; u += 2 * W) dot_block<2>(s, Tp, x, rows, bt, hs, u);
-  if (u < end) dot_block<1>(s, Tp, x, rows, bt, hs, u);
+  for (; u + 2 * W <= end; u += 2 * W)
+    for (int g = 0; g < groups; ++g) dot_block<2>(s + g * kRows * Tp, Tp, x[g], n[g], bt, hs, u);
+  if (u < end)
+    for (int g = 0; g < groups; ++g) dot_block<1>(s + g * kRows * Tp, Tp, x[g], n[g], bt, hs, u);
 }
 
 template <int NC>
@@ -454,15 +465,49 @@ inline void accumulate_block(float* out, long os, const float* const (&w)[kRows]
 }
 
 // out[(r0 + r) * os + c] += alpha * sum_{j in [j0, j1)} w[(r0 + r) * rs + j * cs] * m[j * ms + c] for
-// r < rows and c < hs (a multiple of W).
+// r < rows (<= kBlock) and c < hs (a multiple of W).
 void accumulate_rows(float* out, long os, const float* w, long rs, long cs, const float* m, long ms, long r0,
                      int rows, long j0, long j1, int hs, float alpha) {
-  const float* x[kRows];
-  block_rows(x, w, rs, r0, rows);
-  float* o = out + r0 * os;
-  int c = 0;
-  for (; c + 2 * W <= hs; c += 2 * W) accumulate_block<2>(o, os, x, cs, m, ms, rows, j0, j1, c, alpha);
-  if (c < hs) accumulate_block<1>(o, os, x, cs, m, ms, rows, j0, j1, c, alpha);
+  for (int g = 0; g * kRows < rows; ++g) {
+    const long first = r0 + g * kRows;
+    const int n = rows - g * kRows < kRows ? rows - g * kRows : kRows;
+    const float* x[kRows];
+    block_rows(x, w, rs, first, n);
+    float* o = out + first * os;
+    int c = 0;
+    for (; c + 2 * W <= hs; c += 2 * W) accumulate_block<2>(o, os, x, cs, m, ms, n, j0, j1, c, alpha);
+    if (c < hs) accumulate_block<1>(o, os, x, cs, m, ms, n, j0, j1, c, alpha);
+  }
+}
+
+template <int NC>
+inline void scatter_block(float* out, long os, const float* w, long Tp, const float* m, long ms, int rows,
+                          long j, int c0, float alpha) {
+  vf acc[kRows][NC] = {};
+  for (int r = 0; r < rows; ++r) {
+    vf mv[NC];
+    for (int c = 0; c < NC; ++c) mv[c] = load(m + r * ms + c0 + c * W);
+    const float* wr = w + r * Tp + j;
+    for (int k = 0; k < kRows; ++k)
+      for (int c = 0; c < NC; ++c) acc[k][c] += wr[k] * mv[c];
+  }
+  for (int k = 0; k < kRows; ++k)
+    for (int c = 0; c < NC; ++c) {
+      float* o = out + (j + k) * os + c0 + c * W;
+      store(o, load(o) + alpha * acc[k][c]);
+    }
+}
+
+// out[j * os + c] += alpha * sum_{r < rows} w[r * Tp + j] * m[r * ms + c] for j < jn (rows of out past
+// jn up to the next multiple of kRows must exist; w is zero there) and c < hs: a block of rows' share of
+// the key gradients, read row-wise from the block's scratch.
+void scatter_rows(float* out, long os, const float* w, long Tp, const float* m, long ms, int rows, long jn,
+                  int hs, float alpha) {
+  for (long j = 0; j < jn; j += kRows) {
+    int c = 0;
+    for (; c + 2 * W <= hs; c += 2 * W) scatter_block<2>(out, os, w, Tp, m, ms, rows, j, c, alpha);
+    if (c < hs) scatter_block<1>(out, os, w, Tp, m, ms, rows, j, c, alpha);
+  }
 }
 
 // Lane j holds j.
@@ -564,10 +609,10 @@ void attention_forward(float* out, long os, float* att, const float* q, const fl
   if (hs % W != 0) return attention_forward_scalar(out, os, att, q, k, v, stride, T, hs, scale, bias, work);
   const long Tp = padded_positions(T);
   float* kt = work;                // [hs, Tp]
-  float* scores = work + hs * Tp;  // [kRows, Tp]
+  float* scores = work + hs * Tp;  // [kBlock, Tp]
   transpose_head(kt, k, stride, T, hs, Tp);
-  for (int r0 = 0; r0 < T; r0 += kRows) {
-    const int rn = T - r0 < kRows ? T - r0 : kRows;
+  for (int r0 = 0; r0 < T; r0 += kBlock) {
+    const int rn = T - r0 < kBlock ? T - r0 : kBlock;
     const int attended = r0 + rn;  // the block's last row attends to positions 0..r0 + rn - 1
     dot_rows(scores, Tp, q, stride, r0, rn, kt, hs, attended);
     for (int r = 0; r < rn; ++r) {
@@ -577,7 +622,7 @@ void attention_forward(float* out, long os, float* att, const float* q, const fl
       for (long u = 0; u < T; u += W) store_row(att + t * T, u, T, load(row + u));
       for (int d = 0; d < hs; ++d) out[t * os + d] = 0.0f;
     }
-    accumulate_rows(out, os, att, T, 1, v, stride, r0, rn, 0, attended, hs, 1.0f);
+    accumulate_rows(out + r0 * os, os, scores, Tp, 1, v, stride, 0, rn, 0, attended, hs, 1.0f);
   }
 }
 
@@ -592,7 +637,7 @@ void attention_backward_scalar(float* dq, float* dk, float* dv, float* ds, const
       work[u] = dot;
       for (int d = 0; d < hs; ++d) dv[u * stride + d] += a[u] * dout[t * os + d];
     }
-    float* row = ds + static_cast<long>(t) * T;
+    float* row = ds ? ds + static_cast<long>(t) * T : work;  // in place over datt without ds
     softmax_backward_row(row, a, work, t, T);
     for (int u = 0; u <= t; ++u)
       for (int d = 0; d < hs; ++d) {
@@ -608,24 +653,35 @@ void attention_backward(float* dq, float* dk, float* dv, float* ds, const float*
   if (hs % W != 0)
     return attention_backward_scalar(dq, dk, dv, ds, dout, os, att, q, k, v, stride, T, hs, scale, work);
   const long Tp = padded_positions(T);
-  float* vt = work;              // [hs, Tp]
-  float* datt = work + hs * Tp;  // [kRows, Tp]
+  float* vt = work;                // [hs, Tp]
+  float* dsb = work + hs * Tp;     // [kBlock, Tp]: datt, then ds, of the block's rows
+  float* atb = dsb + kBlock * Tp;  // [kBlock, Tp]: att of the block's rows
   transpose_head(vt, v, stride, T, hs, Tp);
-  for (int r0 = 0; r0 < T; r0 += kRows) {
-    const int rn = T - r0 < kRows ? T - r0 : kRows;
+  for (int r0 = 0; r0 < T; r0 += kBlock) {
+    const int rn = T - r0 < kBlock ? T - r0 : kBlock;
     const int attended = r0 + rn;
-    dot_rows(datt, Tp, dout, os, r0, rn, vt, hs, attended);  // datt = dout v^T
+    dot_rows(dsb, Tp, dout, os, r0, rn, vt, hs, attended);  // datt = dout v^T
     for (int r = 0; r < rn; ++r) {
       const long t = r0 + r;
-      causal_softmax_backward_row(ds + t * T, att + t * T, datt + r * Tp, t + 1, T);
+      float* a = atb + r * Tp;
+      for (long u = 0; u < Tp; u += W) store(a + u, u <= t ? load_row(att + t * T, u, T) : vf{});
+      causal_softmax_backward_row(dsb + r * Tp, a, dsb + r * Tp, t + 1, Tp);
+      if (ds)
+        for (long u = 0; u < T; u += W) store_row(ds + t * T, u, T, load(dsb + r * Tp + u));
     }
-    accumulate_rows(dq, stride, ds, T, 1, k, stride, r0, rn, 0, attended, hs, scale);  // dq += scale ds k
-  }
-  // Rows u of dk and dv gather the later rows t >= u: ds and att read column-wise.
-  for (int u0 = 0; u0 < T; u0 += kRows) {
-    const int un = T - u0 < kRows ? T - u0 : kRows;
-    accumulate_rows(dk, stride, ds, 1, T, q, stride, u0, un, u0, T, hs, scale);  // dk += scale ds^T q
-    accumulate_rows(dv, stride, att, 1, T, dout, os, u0, un, u0, T, hs, 1.0f);   // dv += att^T dout
+    // Keys past `attended` up to the next multiple of kRows get zeros (ds and att are zero there) but must
+    // exist: rows of q|k|v past T do not.
+    const long keys = attended - attended % kRows;
+    accumulate_rows(dq + r0 * stride, stride, dsb, Tp, 1, k, stride, 0, rn, 0, attended, hs,
+                    scale);                                                           // dq += scale ds k
+    scatter_rows(dk, stride, dsb, Tp, q + r0 * stride, stride, rn, keys, hs, scale);  // dk += scale ds^T q
+    scatter_rows(dv, stride, atb, Tp, dout + r0 * os, os, rn, keys, hs, 1.0f);        // dv += att^T dout
+    for (long u = keys; u < attended; ++u)  // the last few keys of an odd-sized head, one at a time
+      for (int r = 0; r < rn; ++r)
+        for (int d = 0; d < hs; ++d) {
+          dk[u * stride + d] += scale * dsb[r * Tp + u] * q[(r0 + r) * stride + d];
+          dv[u * stride + d] += atb[r * Tp + u] * dout[(r0 + r) * os + d];
+        }
   }
 }
 

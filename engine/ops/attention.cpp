@@ -13,9 +13,9 @@ namespace {
 // Per thread: the kernels' scratch and, with the clock bias, one head's bias or score gradients [T,T].
 struct HeadScratch {
   std::vector<float> work, square;
-  void reserve(int T, int hs) {
+  void reserve(int T, int hs, bool with_bias) {
     work.resize(static_cast<size_t>(kernels::attention_work_floats(T, hs)));
-    square.resize(static_cast<size_t>(T) * T);
+    if (with_bias) square.resize(static_cast<size_t>(T) * T);
   }
 };
 
@@ -31,7 +31,7 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   kernels::parallel_for(static_cast<long>(B) * NH, static_cast<long>(B) * NH * T * T * hs, [&](long bh) {
     thread_local HeadScratch scratch;
-    scratch.reserve(T, hs);
+    scratch.reserve(T, hs, bias != nullptr);
     const long b = bh / NH, h = bh % NH;
     const float* q = inp + b * T * C3 + h * hs;
     float* bias_rows = nullptr;
@@ -55,11 +55,11 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
   std::vector<double> dbeta(bias ? static_cast<size_t>(B) * NH : 0, 0.0);
   kernels::parallel_for(static_cast<long>(B) * NH, static_cast<long>(B) * NH * T * T * hs, [&](long bh) {
     thread_local HeadScratch scratch;
-    scratch.reserve(T, hs);
+    scratch.reserve(T, hs, bias != nullptr);
     const long b = bh / NH, h = bh % NH;
     const float* q = inp + b * T * C3 + h * hs;
     float* dq = dinp + b * T * C3 + h * hs;
-    float* ds = scratch.square.data();
+    float* ds = bias ? scratch.square.data() : nullptr;  // only d(beta) needs the score gradients
     kernels::cpu_kernels().attention_backward(dq, dq + C, dq + 2 * C, ds, dout + b * T * C + h * hs, C,
                                               att + bh * T * T, q, q + C, q + 2 * C, C3, T, hs, scale,
                                               scratch.work.data());

@@ -144,6 +144,12 @@ TEST_P(CpuKernelsTest, CausalAttentionOfAHeadMatchesReference) {
           ASSERT_NEAR(dinp[i], dinp_ref[i], 1e-4) << k.name << " hs=" << hs << " T=" << T << " i=" << i;
         for (int i = 0; i < T * T; ++i)
           ASSERT_NEAR(ds[i], ds_ref[i], 2e-5) << k.name << " hs=" << hs << " T=" << T;
+        // Without ds (no bias to train) the gradients are the same.
+        std::vector<float> dinp_no_ds = dinp0;
+        k.attention_backward(dinp_no_ds.data(), dinp_no_ds.data() + C, dinp_no_ds.data() + 2 * C, nullptr,
+                             dout.data(), C, att.data(), inp.data(), inp.data() + C, inp.data() + 2 * C,
+                             stride, T, hs, scale, work.data());
+        ASSERT_EQ(dinp_no_ds, dinp) << k.name << " hs=" << hs << " T=" << T;
       }
 }
 
