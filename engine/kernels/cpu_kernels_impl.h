@@ -448,14 +448,14 @@ void dot_rows(float* s, long Tp, const float* a, long as, long r0, int rows, con
 }
 
 template <int NC>
-inline void accumulate_block(float* out, long os, const float* const (&w)[kRows], long cs, const float* m,
-                             long ms, int rows, long j0, long j1, int c0, float alpha) {
+inline void accumulate_block(float* out, long os, const float* const (&w)[kRows], const float* m, long ms,
+                             int rows, long jn, int c0, float alpha) {
   vf acc[kRows][NC] = {};
-  for (long j = j0; j < j1; ++j) {
+  for (long j = 0; j < jn; ++j) {
     vf mv[NC];
     for (int c = 0; c < NC; ++c) mv[c] = load(m + j * ms + c0 + c * W);
     for (int r = 0; r < kRows; ++r)
-      for (int c = 0; c < NC; ++c) acc[r][c] += w[r][j * cs] * mv[c];
+      for (int c = 0; c < NC; ++c) acc[r][c] += w[r][j] * mv[c];
   }
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < NC; ++c) {
@@ -464,19 +464,18 @@ inline void accumulate_block(float* out, long os, const float* const (&w)[kRows]
     }
 }
 
-// out[(r0 + r) * os + c] += alpha * sum_{j in [j0, j1)} w[(r0 + r) * rs + j * cs] * m[j * ms + c] for
-// r < rows (<= kBlock) and c < hs (a multiple of W).
-void accumulate_rows(float* out, long os, const float* w, long rs, long cs, const float* m, long ms, long r0,
-                     int rows, long j0, long j1, int hs, float alpha) {
+// out[r * os + c] += alpha * sum_{j < jn} w[r * Tp + j] * m[j * ms + c] for r < rows (<= kBlock) and
+// c < hs (a multiple of W): a block of rows' weighted sums, read from the block's scratch.
+void accumulate_rows(float* out, long os, const float* w, long Tp, const float* m, long ms, int rows, long jn,
+                     int hs, float alpha) {
   for (int g = 0; g * kRows < rows; ++g) {
-    const long first = r0 + g * kRows;
     const int n = rows - g * kRows < kRows ? rows - g * kRows : kRows;
     const float* x[kRows];
-    block_rows(x, w, rs, first, n);
-    float* o = out + first * os;
+    block_rows(x, w, Tp, g * kRows, n);
+    float* o = out + g * kRows * os;
     int c = 0;
-    for (; c + 2 * W <= hs; c += 2 * W) accumulate_block<2>(o, os, x, cs, m, ms, n, j0, j1, c, alpha);
-    if (c < hs) accumulate_block<1>(o, os, x, cs, m, ms, n, j0, j1, c, alpha);
+    for (; c + 2 * W <= hs; c += 2 * W) accumulate_block<2>(o, os, x, m, ms, n, jn, c, alpha);
+    if (c < hs) accumulate_block<1>(o, os, x, m, ms, n, jn, c, alpha);
   }
 }
 
@@ -558,16 +557,16 @@ void causal_softmax_row(float* row, long n, long Tp, float scale, const float* b
   for (long u = end; u < Tp; u += W) store(row + u, vf{});
 }
 
-// A backward row: ds[u] = att[u] * (datt[u] - sum_u' att[u'] datt[u']) for u < n, zeros after; att and
-// ds hold T floats, datt Tp.
-void causal_softmax_backward_row(float* ds, const float* att, const float* datt, long n, long T) {
+// A backward row in place (Tp floats, Tp a multiple of W): datt in, ds = att * (datt - sum_u att[u]
+// datt[u]) out for u < n, zeros after; att holds Tp floats, zero past n.
+void causal_softmax_backward_row(float* row, const float* att, long n, long Tp) {
   const long end = (n + W - 1) / W * W;
   vf w = vf{};
-  for (long u = 0; u < end; u += W) w += load_row(att, u, T) * load(datt + u);
+  for (long u = 0; u < end; u += W) w += load(att + u) * load(row + u);
   const float weighted = hsum(w);
   long u = 0;
-  for (; u < end; u += W) store_row(ds, u, T, load_row(att, u, T) * (load(datt + u) - weighted));
-  for (; u < T; u += W) store_row(ds, u, T, vf{});
+  for (; u < end; u += W) store(row + u, load(att + u) * (load(row + u) - weighted));
+  for (; u < Tp; u += W) store(row + u, vf{});
 }
 
 // Row t of the scalar forward: scores scaled and biased into att, softmax over 0..t, zeros after.
@@ -622,7 +621,7 @@ void attention_forward(float* out, long os, float* att, const float* q, const fl
       for (long u = 0; u < T; u += W) store_row(att + t * T, u, T, load(row + u));
       for (int d = 0; d < hs; ++d) out[t * os + d] = 0.0f;
     }
-    accumulate_rows(out + r0 * os, os, scores, Tp, 1, v, stride, 0, rn, 0, attended, hs, 1.0f);
+    accumulate_rows(out + r0 * os, os, scores, Tp, v, stride, rn, attended, hs, 1.0f);
   }
 }
 
@@ -665,17 +664,17 @@ void attention_backward(float* dq, float* dk, float* dv, float* ds, const float*
       const long t = r0 + r;
       float* a = atb + r * Tp;
       for (long u = 0; u < Tp; u += W) store(a + u, u <= t ? load_row(att + t * T, u, T) : vf{});
-      causal_softmax_backward_row(dsb + r * Tp, a, dsb + r * Tp, t + 1, Tp);
+      causal_softmax_backward_row(dsb + r * Tp, a, t + 1, Tp);
       if (ds)
         for (long u = 0; u < T; u += W) store_row(ds + t * T, u, T, load(dsb + r * Tp + u));
     }
     // Keys past `attended` up to the next multiple of kRows get zeros (ds and att are zero there) but must
     // exist: rows of q|k|v past T do not.
     const long keys = attended - attended % kRows;
-    accumulate_rows(dq + r0 * stride, stride, dsb, Tp, 1, k, stride, 0, rn, 0, attended, hs,
-                    scale);                                                           // dq += scale ds k
-    scatter_rows(dk, stride, dsb, Tp, q + r0 * stride, stride, rn, keys, hs, scale);  // dk += scale ds^T q
-    scatter_rows(dv, stride, atb, Tp, dout + r0 * os, os, rn, keys, hs, 1.0f);        // dv += att^T dout
+    // dq += scale ds k;  dk += scale ds^T q;  dv += att^T dout
+    accumulate_rows(dq + r0 * stride, stride, dsb, Tp, k, stride, rn, attended, hs, scale);
+    scatter_rows(dk, stride, dsb, Tp, q + r0 * stride, stride, rn, keys, hs, scale);
+    scatter_rows(dv, stride, atb, Tp, dout + r0 * os, os, rn, keys, hs, 1.0f);
     for (long u = keys; u < attended; ++u)  // the last few keys of an odd-sized head, one at a time
       for (int r = 0; r < rn; ++r)
         for (int d = 0; d < hs; ++d) {

@@ -9,16 +9,13 @@
 #include <cmath>
 
 #include "../expect_error.h"
+#include "small_model.h"
 #include "util/rng.h"
 
 namespace cllm {
 namespace {
 
-ModelConfig small_model() {
-  ModelConfig c;
-  c.vocab_size = 11, c.block_size = 16, c.n_layer = 2, c.n_head = 2, c.n_embd = 32;
-  return c;
-}
+using test::small_model;
 
 Batch random_batch(int B, int T, uint64_t seed) {
   Rng rng(seed);

@@ -9,17 +9,14 @@
 #include "kernels/cpu_kernels.h"
 #include "kernels/gemm.h"
 #include "model/gpt.h"
+#include "small_model.h"
 #include "util/error.h"
 #include "util/rng.h"
 
 namespace cllm {
 namespace {
 
-ModelConfig small_model() {
-  ModelConfig c;
-  c.vocab_size = 11, c.block_size = 16, c.n_layer = 2, c.n_head = 2, c.n_embd = 32;
-  return c;
-}
+using test::small_model;
 
 // A sequence with learnable structure: a repeating pattern with occasional noise.
 std::vector<int32_t> patterned_tokens(size_t n, uint64_t seed) {
