@@ -98,9 +98,12 @@ void run(const BenchOptions& o) {
   if (const auto* g = report.job("generate"); g && report.read_gbs > 0)
     std::printf(
         "\ngenerate reads %.1f MB per token on average (weights once, keys and values of the context) = %.1f "
-        "GB/s: %.0f%% of one thread's measured read bandwidth from its %.1f MB working set (%.1f GB/s)\n",
+        "GB/s: %.0f%% of the read bandwidth measured for its products on %d thread%s from its %.1f MB "
+        "working "
+        "set (%.1f GB/s)\n",
         g->bytes_per_run / g->tokens_per_run / 1e6, g->bytes_per_run / g->median_seconds / 1e9,
-        100 * report.bandwidth_share(*g), report.decode_working_set_bytes / 1e6, report.read_gbs);
+        100 * report.bandwidth_share(*g), report.settings.threads, report.settings.threads == 1 ? "" : "s",
+        report.decode_working_set_bytes / 1e6, report.read_gbs);
   if (speedup > 0) std::printf("\ntraining tokens/s of the fast path: %.1fx the reference path's\n", speedup);
   std::printf("peak RSS: %.1f MB\n", report.peak_rss_kb / 1024.0);
 }

@@ -134,10 +134,10 @@ BenchReport run_benchmarks(const BenchSettings& s,
         "generate", "KV-cache generation, batch 1, " + std::to_string(g.max_tokens) + " tokens", s.repeats,
         g.max_tokens, gen_flops, progress, [&] { generate(model, *tokenizer, prompt, g); }));
     report.jobs.back().bytes_per_run = gen_bytes;
-    // Decoding runs its products on one thread below 8 MB per matrix (ops/matmul.cpp), so one thread's
-    // bandwidth is its bound.
+    // The bound: what the same products on the same threads read from a working set of this size.
     report.decode_working_set_bytes = decode_bytes_per_token(c, T);
-    report.read_gbs = measure_read_bandwidth(static_cast<size_t>(report.decode_working_set_bytes));
+    report.read_gbs =
+        measure_read_bandwidth(static_cast<size_t>(report.decode_working_set_bytes), kernels::num_threads());
   }
 
   if (s.runs("train_step")) {

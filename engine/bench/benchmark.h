@@ -53,8 +53,9 @@ struct BenchReport {
   PeakFlops peak;
   std::vector<JobResult> jobs;
   long peak_rss_kb = 0;
-  // With the generate job: one thread's read bandwidth from a working set of its size (weights and a full
-  // cache), so bandwidth_share = (bytes the job must read / its time) / read_gbs.
+  // With the generate job: the read bandwidth of decoding's products, on the job's threads, from a working
+  // set of its size (weights and a full cache), so bandwidth_share = (bytes the job must read / its
+  // time) / read_gbs.
   double read_gbs = 0;
   double decode_working_set_bytes = 0;
   double bandwidth_share(const JobResult& j) const {

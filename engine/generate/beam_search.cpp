@@ -5,6 +5,8 @@
 
 #include "generate/generator.h"
 #include "generate/kv_decoder.h"
+#include "kernels/spin_team.h"
+#include "kernels/threading.h"
 #include "model/gpt.h"
 #include "text/tokenizer.h"
 #include "util/error.h"
@@ -15,8 +17,8 @@ void BeamSettings::validate() const {
   require(width >= 1 && width <= 64, "beam width must be between 1 and 64, got " + std::to_string(width));
   require(std::isfinite(length_penalty) && length_penalty >= 0 && length_penalty <= 10,
           "length penalty must be between 0 and 10, got " + format_number(length_penalty));
-  require(max_tokens >= 1 && max_tokens <= 100000, "max tokens must be between 1 and 100000, got " +
-                                                       std::to_string(max_tokens));
+  require(max_tokens >= 1 && max_tokens <= 100000,
+          "max tokens must be between 1 and 100000, got " + std::to_string(max_tokens));
   require(top_alternatives >= 0 && top_alternatives <= 100, "top alternatives must be between 0 and 100");
   for (const auto& s : stop_strings) require(!s.empty(), "stop strings must not be empty");
 }
@@ -47,10 +49,9 @@ BeamHypothesis finish(const Beam& beam, const Tokenizer& tokenizer, const BeamSe
   return h;
 }
 
-}  // namespace
-
-std::vector<BeamHypothesis> beam_search(const Gpt& model, const Tokenizer& tokenizer, std::span<const int32_t> prompt,
-                                        const BeamSettings& settings, const std::function<bool(int step)>& progress) {
+std::vector<BeamHypothesis> search_in_team(const Gpt& model, const Tokenizer& tokenizer,
+                                           std::span<const int32_t> prompt, const BeamSettings& settings,
+                                           const std::function<bool(int step)>& progress) {
   settings.validate();
   require(!prompt.empty(), "the prompt is empty: give at least one token");
   const int V = model.config().vocab_size, block = model.config().block_size;
@@ -78,13 +79,16 @@ std::vector<BeamHypothesis> beam_search(const Gpt& model, const Tokenizer& token
     for (size_t b = 0; b < beams.size(); ++b) {
       probs[b] = softmax(logits.subspan(b * V, V));
       for (int v = 0; v < V; ++v)
-        if (probs[b][v] > 0) candidates.push_back({beams[b].log_probability + std::log(probs[b][v]), int(b), v});
+        if (probs[b][v] > 0)
+          candidates.push_back({beams[b].log_probability + std::log(probs[b][v]), int(b), v});
     }
     const size_t keep = std::min(candidates.size(), static_cast<size_t>(settings.width));
-    std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(), [](const Candidate& a, const Candidate& b) {
-      if (a.log_probability != b.log_probability) return a.log_probability > b.log_probability;
-      return a.beam != b.beam ? a.beam < b.beam : a.token < b.token;
-    });
+    std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(),
+                      [](const Candidate& a, const Candidate& b) {
+                        if (a.log_probability != b.log_probability)
+                          return a.log_probability > b.log_probability;
+                        return a.beam != b.beam ? a.beam < b.beam : a.token < b.token;
+                      });
     std::vector<Beam> next;
     std::vector<int> parents;
     for (size_t i = 0; i < keep; ++i) {
@@ -100,7 +104,8 @@ std::vector<BeamHypothesis> beam_search(const Gpt& model, const Tokenizer& token
       nb.log_probability = c.log_probability;
       std::vector<int32_t> ids;
       for (const auto& tok : nb.tokens) ids.push_back(tok.id);
-      if (!settings.stop_strings.empty() && find_stop(tokenizer.decode(ids), settings.stop_strings) != std::string::npos) {
+      if (!settings.stop_strings.empty() &&
+          find_stop(tokenizer.decode(ids), settings.stop_strings) != std::string::npos) {
         done.push_back(finish(nb, tokenizer, settings, true));
         continue;
       }
@@ -121,9 +126,22 @@ std::vector<BeamHypothesis> beam_search(const Gpt& model, const Tokenizer& token
     }
   }
   for (const auto& b : beams) done.push_back(finish(b, tokenizer, settings, false));
-  std::stable_sort(done.begin(), done.end(), [](const BeamHypothesis& a, const BeamHypothesis& b) { return a.score > b.score; });
+  std::stable_sort(done.begin(), done.end(),
+                   [](const BeamHypothesis& a, const BeamHypothesis& b) { return a.score > b.score; });
   if (static_cast<int>(done.size()) > settings.width) done.resize(settings.width);
   return done;
+}
+
+}  // namespace
+
+std::vector<BeamHypothesis> beam_search(const Gpt& model, const Tokenizer& tokenizer,
+                                        std::span<const int32_t> prompt, const BeamSettings& settings,
+                                        const std::function<bool(int step)>& progress) {
+  // One spin team for the whole search, as in generate().
+  std::vector<BeamHypothesis> result;
+  kernels::run_with_spin_team(kernels::num_threads(),
+                              [&] { result = search_in_team(model, tokenizer, prompt, settings, progress); });
+  return result;
 }
 
 }  // namespace cllm

@@ -18,9 +18,9 @@ namespace {
 // p(i) = exp(logit_i - log_sum_exp), the sum of exponentials vectorised, accumulated in double.
 struct ModelDistribution {
   explicit ModelDistribution(std::span<const float> z) : logits(z) {
-    const float maxval = *std::max_element(z.begin(), z.end());
-    log_sum_exp =
-        maxval + std::log(kernels::cpu_kernels().sum_exp(z.data(), static_cast<long>(z.size()), maxval));
+    const auto& k = kernels::cpu_kernels();
+    best = static_cast<int32_t>(k.argmax(z.data(), static_cast<long>(z.size())));
+    log_sum_exp = z[best] + std::log(k.sum_exp(z.data(), static_cast<long>(z.size()), z[best]));
   }
   float probability(int32_t id) const {
     return static_cast<float>(std::exp(double(logits[id]) - log_sum_exp));
@@ -39,6 +39,7 @@ struct ModelDistribution {
     return out;
   }
   std::span<const float> logits;
+  int32_t best = 0;  // the first most likely token
   double log_sum_exp = 0;
 };
 
@@ -97,13 +98,13 @@ SampledToken sample_token(std::span<const float> logits, std::span<const int32_t
   // 1. repetition penalty on the raw logits
   const bool penalty = s.repetition_penalty != 1.0 && s.repetition_window > 0;
   // Greedy: the first of the largest (penalised) logits.
-  auto greedy = [&](const auto& scores) {
-    out.id = static_cast<int32_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
-    out.probability = model.probability(out.id);
+  auto greedy = [&](int32_t id) {
+    out.id = id;
+    out.probability = model.probability(id);
     out.sampling_probability = 1.0f;
     return out;
   };
-  if (s.temperature == 0.0 && !penalty) return greedy(logits);
+  if (s.temperature == 0.0 && !penalty) return greedy(model.best);
   std::vector<double> z(logits.begin(), logits.end());
   if (penalty) {
     const size_t from = recent.size() > size_t(s.repetition_window) ? recent.size() - s.repetition_window : 0;
@@ -111,7 +112,8 @@ SampledToken sample_token(std::span<const float> logits, std::span<const int32_t
     for (int32_t id : seen)
       if (id >= 0 && id < V) z[id] = z[id] > 0 ? z[id] / s.repetition_penalty : z[id] * s.repetition_penalty;
   }
-  if (s.temperature == 0.0) return greedy(z);
+  if (s.temperature == 0.0)
+    return greedy(static_cast<int32_t>(std::max_element(z.begin(), z.end()) - z.begin()));
   // Candidates by penalised logit, best first (ties by id, so draws are reproducible). Only the ones the
   // chain can keep are put in order: top-k with top-k.
   std::vector<int32_t> cand(V);

@@ -50,6 +50,10 @@ struct CpuKernels {
   // vectors over short runs and in double across them.
   double (*sum_exp)(const float* x, long n, float shift);
 
+  // The first i with x[i] = max x over n >= 1 floats (greedy decoding's pick, and the shift of sum_exp).
+  // NaN is never the maximum.
+  long (*argmax)(const float* x, long n);
+
   // sum_i x[i]^2 over n floats, squared and summed in double (the gradient norm).
   double (*sum_squares)(const float* x, long n);
 

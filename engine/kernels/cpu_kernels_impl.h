@@ -148,6 +148,30 @@ double sum_exp(const float* x, long n, float shift) {
   return exp_sum(nullptr, x, n, shift);
 }
 
+// Each lane keeps its largest value and where it first saw it (NaN never wins a comparison); the lanes
+// then agree on the largest value and its first position.
+long argmax(const float* x, long n) {
+  typedef int vi __attribute__((vector_size(W * sizeof(int))));
+  vi lane{};
+  for (int j = 0; j < W; ++j) lane[j] = j;
+  vf best = splat(-__builtin_inff());
+  vi where = lane;
+  long i = 0;
+  for (; i + W <= n; i += W) {
+    const vf v = load(x + i);
+    const auto better = v > best;
+    best = better ? v : best;
+    where = better ? lane + static_cast<int>(i) : where;
+  }
+  float top = -__builtin_inff();
+  long at = 0;
+  for (int j = 0; j < W; ++j)
+    if (best[j] > top || (best[j] == top && where[j] < at)) top = best[j], at = where[j];
+  for (; i < n; ++i)
+    if (x[i] > top) top = x[i], at = i;
+  return at;
+}
+
 void layernorm_forward_row(float* out, float* mean, float* rstd, const float* x, const float* weight,
                            const float* bias, int C, float eps) {
   vf acc = vf{};
@@ -696,6 +720,7 @@ const CpuKernels table = {Isa::CLLM_ISA_ENUM,
                           attention_forward,
                           attention_backward,
                           sum_exp,
+                          argmax,
                           sum_squares,
                           softmax,
                           to_bf16,

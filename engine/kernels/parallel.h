@@ -3,7 +3,9 @@
 //   parallel_for:         independent iterations (rows, heads).
 //   parallel_chunks:      elementwise work over a long array, in contiguous vectorisable chunks.
 //   parallel_reduce_rows: rows that also add into one shared vector (bias and gain gradients).
-// Both run serially when the work is too small to pay for waking threads (a decode step's single row).
+// Both run serially when the work is too small to pay for waking threads. Inside a spin team
+// (kernels/spin_team.h: decoding) parallel_for hands its iterations to the team's spinning threads
+// instead, which pays from a much smaller amount of work.
 // Reductions sum per-thread partials in thread order, so results are bit-identical run to run for a
 // fixed thread count — resumed training depends on that.
 
@@ -13,15 +15,32 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/spin_team.h"
+
 namespace cllm::kernels {
 
 // Below this many scalar operations a loop runs on the calling thread.
 constexpr long kParallelGrain = 32768;
+// The same inside a spin team, where sharing out a loop costs about 0.2 microseconds.
+constexpr long kSpinTeamGrain = 4096;
 
 // Small work never enters OpenMP: even a region that runs on one thread costs libgomp a futex system call
 // (measured: 34 per decoded token, the largest cost of batch-1 decoding in a VM).
 template <typename Body>
 void parallel_for(long n, long work, Body body) {
+  if (in_spin_team()) {
+    if (n < 2 || work < kSpinTeamGrain) {
+      for (long i = 0; i < n; ++i) body(i);
+      return;
+    }
+    spin_team_for(
+        n,
+        [](const void* b, long begin, long end) {
+          for (long i = begin; i < end; ++i) (*static_cast<const Body*>(b))(i);
+        },
+        &body);
+    return;
+  }
   if (work < kParallelGrain || n < 2 || omp_get_max_threads() < 2 || omp_in_parallel()) {
     for (long i = 0; i < n; ++i) body(i);
     return;

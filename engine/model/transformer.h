@@ -19,11 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "kernels/spin_team.h"
+#include "kernels/threading.h"
 #include "layers/activation_table.h"
 #include "layers/kv_cache.h"
 #include "model/transformer_graph.h"
 #include "ops/op_set.h"
 #include "util/error.h"
+#include "util/huge_page_allocator.h"
 #include "util/rng.h"
 
 namespace cllm {
@@ -235,6 +238,14 @@ class Transformer {
     require(position >= 0 && position < config_.block_size,
             "the context is full (" + std::to_string(config_.block_size) + " positions)");
     check_token_ids(tokens.data(), NS, config_.vocab_size, "token");
+    // One spin team per step: its threads share every product and attention of the step.
+    kernels::run_with_spin_team(kernels::num_threads(), [&] { decode_step(state, tokens, position); });
+    return {state.acts.logits, static_cast<size_t>(NS) * config_.vocab_size};
+  }
+
+ private:
+  void decode_step(DecodeState& state, std::span<const int32_t> tokens, int position) const {
+    const int NS = static_cast<int>(tokens.size());
     const layers::Weights<S> w{params_.data(), nullptr, constants_.data()};
     layers::Pass pass{NS, 1, position};
     if (!token_classes_.empty()) {
@@ -258,10 +269,8 @@ class Transformer {
     }
     graph_.final_norm().template forward<Ops>(w, a.lnf, a.x, NS);
     embedding.template head_forward<Ops>(table, a.logits, a.lnf.out, NS);
-    return {a.logits, static_cast<size_t>(NS) * config_.vocab_size};
   }
 
- private:
   struct Activations {
     S* table = nullptr;    // [V,C] the composed token table (word roots only)
     S* encoded = nullptr;  // [N,C]
@@ -368,7 +377,8 @@ class Transformer {
 
   ModelConfig config_;
   TransformerGraph graph_;
-  std::vector<S> params_, grads_, constants_;
+  HugePageVector<S> params_, grads_;
+  std::vector<S> constants_;
   std::vector<uint8_t> token_classes_;  // with the clock bias: per vocabulary id
   Workspace main_;
 };

@@ -78,16 +78,15 @@ void attention_step(float* out, float* scores, const float* q, const float* kc, 
   check_attention_shape("attention_step", NS, T_max, C, NH);
   CLLM_CHECK_SHAPE("attention_step", t >= 0 && t < T_max);
   const int hs = C / NH;
-  kernels::parallel_for(
-      // A head's step takes microseconds: threads pay only for long contexts or several sequences.
-      static_cast<long>(NS) * NH, static_cast<long>(NS) * NH * (t + 1) * hs / 8, [&](long sh) {
-        thread_local std::vector<float> row;
-        const long s = sh / NH, h = sh % NH;
-        const long cache = s * T_max * C + h * hs;
-        kernels::cpu_kernels().attend_one(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs,
-                                          kc + cache, vc + cache, C, t, hs,
-                                          class_bias_row(row, bias, static_cast<int>(h), s, t));
-      });
+  // Two products of (t + 1) x hs per head: split across a decoding spin team from a few dozen positions.
+  kernels::parallel_for(static_cast<long>(NS) * NH, 2L * NS * NH * (t + 1) * hs, [&](long sh) {
+    thread_local std::vector<float> row;
+    const long s = sh / NH, h = sh % NH;
+    const long cache = s * T_max * C + h * hs;
+    kernels::cpu_kernels().attend_one(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs,
+                                      kc + cache, vc + cache, C, t, hs,
+                                      class_bias_row(row, bias, static_cast<int>(h), s, t));
+  });
 }
 
 }  // namespace cllm::ops

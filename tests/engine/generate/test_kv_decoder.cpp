@@ -6,7 +6,9 @@
 #include <algorithm>
 
 #include "../model_variants.h"
+#include "generate/beam_search.h"
 #include "generate/generator.h"
+#include "kernels/threading.h"
 #include "model/gpt.h"
 #include "text/tokenizer.h"
 #include "util/error.h"
@@ -126,6 +128,55 @@ TEST(KvCache, ReorderCopiesParentsCaches) {
     EXPECT_NEAR(logits[v], lb[v], 3e-4f * scale);
     EXPECT_NEAR(logits[c.vocab_size + v], lb[v], 3e-4f * scale);
     EXPECT_NEAR(logits[2 * c.vocab_size + v], la[v], 3e-4f * scale);
+  }
+}
+
+// Decoding on two threads splits the rows of every product and the heads of every attention across a
+// spin team: each number is still computed by one thread in the same order, so the logits are those of
+// one thread bit for bit. The model is wide enough that every product and attention is split.
+TEST(KvCache, TwoThreadsDecodeBitForBitAsOne) {
+  ModelConfig c;
+  c.vocab_size = 300, c.block_size = 40, c.n_layer = 2, c.n_head = 4, c.n_embd = 64;
+  const auto model = random_model(c, 7);
+  Rng rng(8);
+  std::vector<int32_t> tokens(c.block_size);
+  for (auto& t : tokens) t = static_cast<int32_t>(rng.below(c.vocab_size));
+  auto decode_all = [&](int threads) {
+    kernels::set_num_threads(threads);
+    KvDecoder decoder(*model, 1);
+    std::vector<float> all;
+    for (int t = 0; t < c.block_size; ++t) {
+      const auto logits = decoder.step(std::span(&tokens[t], 1));
+      all.insert(all.end(), logits.begin(), logits.end());
+    }
+    return all;
+  };
+  const auto one = decode_all(1), two = decode_all(2);
+  kernels::set_num_threads(kernels::default_num_threads());
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t i = 0; i < one.size(); ++i) ASSERT_EQ(one[i], two[i]) << "logit " << i;
+}
+
+// A beam wider than the vector kernel's few rows goes to the library product, whose output columns the
+// team shares: the same hypotheses on one and two threads.
+TEST(KvCache, WideBeamSearchAgreesOnOneAndTwoThreads) {
+  ModelConfig c;
+  c.vocab_size = 29, c.block_size = 24, c.n_layer = 2, c.n_head = 4, c.n_embd = 64;
+  const auto model = random_model(c, 9);
+  const auto tok = alphabet_tokenizer(c.vocab_size);
+  BeamSettings b;
+  b.width = 6;
+  b.max_tokens = 10;
+  const std::vector<int32_t> prompt = {3, 1, 4};
+  kernels::set_num_threads(1);
+  const auto one = beam_search(*model, *tok, prompt, b);
+  kernels::set_num_threads(2);
+  const auto two = beam_search(*model, *tok, prompt, b);
+  kernels::set_num_threads(kernels::default_num_threads());
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t h = 0; h < one.size(); ++h) {
+    EXPECT_EQ(one[h].text, two[h].text) << "hypothesis " << h;
+    EXPECT_NEAR(one[h].score, two[h].score, 1e-4 * std::abs(one[h].score)) << "hypothesis " << h;
   }
 }
 

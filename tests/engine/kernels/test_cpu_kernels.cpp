@@ -3,6 +3,7 @@
 // vector width (the scalar twins), extreme inputs (saturating tanh, large attention scores).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -175,6 +176,25 @@ TEST_P(CpuKernelsTest, SumExpMatchesDoubleSumOverLongRuns) {
   }
   const float far[3] = {0.0f, -100.0f, -1e30f};  // underflowing terms add (almost) nothing, never NaN
   EXPECT_NEAR(k.sum_exp(far, 3, 0.0f), 1.0, 1e-6) << k.name;
+}
+
+TEST_P(CpuKernelsTest, ArgmaxFindsTheFirstLargestAndSkipsNaN) {
+  const CpuKernels& k = *GetParam();
+  for (long n : {1L, 5L, 16L, 17L, 100L, 8192L, 8195L}) {
+    // Values on a coarse grid, so the maximum occurs several times and the first must be found.
+    auto x = random_vector(n, 3.0f, 21 + n);
+    for (auto& v : x) v = std::round(v);
+    const long expected = std::max_element(x.begin(), x.end()) - x.begin();
+    EXPECT_EQ(k.argmax(x.data(), n), expected) << k.name << " n=" << n;
+    // The maximum moved into the scalar tail, or to the very last position.
+    x[n - 1] = 100.0f;
+    EXPECT_EQ(k.argmax(x.data(), n), n - 1) << k.name << " n=" << n;
+    if (n >= 3) {
+      x[1] = std::nanf("");
+      x[2] = 100.0f;
+      EXPECT_EQ(k.argmax(x.data(), n), 2) << k.name << " n=" << n;
+    }
+  }
 }
 
 TEST_P(CpuKernelsTest, LayerNormRowsMatchReference) {
