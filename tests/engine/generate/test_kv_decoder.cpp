@@ -133,10 +133,11 @@ TEST(KvCache, ReorderCopiesParentsCaches) {
 
 // Decoding on two threads splits the rows of every product and the heads of every attention across a
 // spin team: each number is still computed by one thread in the same order, so the logits are those of
-// one thread bit for bit. The model is wide enough that every product and attention is split.
+// one thread bit for bit. The model is wide enough that every product but the 128 x 128 one is split,
+// and the context long enough that attention is split from position 128 on.
 TEST(KvCache, TwoThreadsDecodeBitForBitAsOne) {
   ModelConfig c;
-  c.vocab_size = 300, c.block_size = 40, c.n_layer = 2, c.n_head = 4, c.n_embd = 64;
+  c.vocab_size = 300, c.block_size = 160, c.n_layer = 2, c.n_head = 4, c.n_embd = 128;
   const auto model = random_model(c, 7);
   Rng rng(8);
   std::vector<int32_t> tokens(c.block_size);

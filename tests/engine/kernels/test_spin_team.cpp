@@ -26,7 +26,7 @@ TEST(SpinTeam, SharesLoopsContiguouslyByThread) {
     EXPECT_TRUE(in_spin_team());
     EXPECT_EQ(spin_team_size(), 2);
     for (int round = 0; round < 50; ++round)
-      parallel_for(n, kSpinTeamGrain, [&](long i) {
+      parallel_for(n, kParallelGrain, [&](long i) {
         hits[i]++;
         owner[i] = omp_get_thread_num();
       });
@@ -42,7 +42,7 @@ TEST(SpinTeam, SharesLoopsContiguouslyByThread) {
 TEST(SpinTeam, SmallLoopsStayOnTheLeader) {
   std::vector<int> owner(8, -1);
   run_with_spin_team(
-      2, [&] { parallel_for(8, kSpinTeamGrain - 1, [&](long i) { owner[i] = omp_get_thread_num(); }); });
+      2, [&] { parallel_for(8, kParallelGrain - 1, [&](long i) { owner[i] = omp_get_thread_num(); }); });
   for (int o : owner) EXPECT_EQ(o, 0);
 }
 
@@ -52,13 +52,13 @@ TEST(SpinTeam, ErrorsFromEitherThreadReachTheCallerAndTheTeamGoesOn) {
     EXPECT_THROW(run_with_spin_team(2,
                                     [&] {
                                       try {
-                                        parallel_for(100, kSpinTeamGrain, [&](long i) {
+                                        parallel_for(100, kParallelGrain, [&](long i) {
                                           if (i == failing) throw std::runtime_error("task failed");
                                         });
                                       } catch (const std::runtime_error&) {
                                         // The same team still runs the next loop on both threads.
                                         std::atomic<int> done{0};
-                                        parallel_for(100, kSpinTeamGrain, [&](long) { done++; });
+                                        parallel_for(100, kParallelGrain, [&](long) { done++; });
                                         completed = done.load();
                                         throw;
                                       }
@@ -73,8 +73,8 @@ TEST(SpinTeam, ErrorsFromEitherThreadReachTheCallerAndTheTeamGoesOn) {
 TEST(SpinTeam, NestedLoopsRunSeriallyInsideATask) {
   std::vector<std::atomic<int>> hits(64 * 64);
   run_with_spin_team(2, [&] {
-    parallel_for(64, kSpinTeamGrain,
-                 [&](long i) { parallel_for(64, kSpinTeamGrain, [&](long j) { hits[i * 64 + j]++; }); });
+    parallel_for(64, kParallelGrain,
+                 [&](long i) { parallel_for(64, kParallelGrain, [&](long j) { hits[i * 64 + j]++; }); });
   });
   for (auto& h : hits) ASSERT_EQ(h.load(), 1);
 }
@@ -85,7 +85,7 @@ TEST(SpinTeam, HelpersThatFellAsleepWakeForTheNextLoop) {
     for (int round = 0; round < 3; ++round) {
       // Far longer than a helper spins before it sleeps (milliseconds).
       std::this_thread::sleep_for(std::chrono::milliseconds(30));
-      parallel_for(10, kSpinTeamGrain, [&](long) { done++; });
+      parallel_for(10, kParallelGrain, [&](long) { done++; });
     }
   });
   EXPECT_EQ(done.load(), 30);
