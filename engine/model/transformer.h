@@ -206,7 +206,8 @@ class Transformer {
   struct DecodeState {
     DecodeState(const Transformer& model, int max_sequences)
         : max_sequences(max_sequences),
-          cache(model.config().n_layer, max_sequences, model.config().block_size, model.config().n_embd) {
+          cache(model.config().n_layer, max_sequences, model.config().block_size, model.config().n_embd,
+                model.config().mixer != "attention") {
       const layers::Pass pass{max_sequences, 1, 0};
       layers::ActivationTable sizes;
       layers::Slicer<S> planner(sizes, nullptr);
