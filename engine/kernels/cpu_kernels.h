@@ -25,11 +25,11 @@ struct CpuKernels {
   void (*matvec_rows)(float* out, long ldo, const float* x, const float* w, const float* bias, int M, int C,
                       int OC);
 
-  // One query against keys and values 0..t of one head, as ops::attend_one_ref: scores[0..t] = softmax(
-  // q . k_u / sqrt(hs) + bias[u]) (bias may be null), out[hs] = sum_u scores[u] v_u. Rows are `stride`
-  // floats apart.
-  void (*attend_one)(float* out, float* scores, const float* q, const float* k, const float* v, long stride,
-                     int t, int hs, const float* bias);
+  // One query against keys and values 0..t of one head (decoding), as ops::attend_one_ref: scores[0..t] =
+  // softmax(q . k_u / sqrt(hs) + bias[u]) (bias may be null), out[hs] = sum_u scores[u] v_u. Keys are
+  // channel-major (channel i of key u at kt[i * kt_stride + u]), value rows v_stride floats apart.
+  void (*attend_one)(float* out, float* scores, const float* q, const float* kt, long kt_stride,
+                     const float* v, long v_stride, int t, int hs, const float* bias);
 
   // Causal self-attention of one head over T positions, for training. q, k, v and their gradients are
   // rows of hs floats `stride` apart (the q|k|v buffer); out and dout rows are `out_stride` apart.

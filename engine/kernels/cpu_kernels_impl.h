@@ -367,44 +367,78 @@ void matvec_rows(float* out, long ldo, const float* x, const float* w, const flo
     }
 }
 
-// Scalar twin for head sizes that are not a multiple of the vector width.
-void attend_one_scalar(float* out, float* scores, const float* q, const float* k, const float* v, long stride,
-                       int t, int hs, const float* bias) {
-  const float scale = 1.0f / __builtin_sqrtf(static_cast<float>(hs));
-  for (int u = 0; u <= t; ++u) {
-    float dot = 0;
-    for (int i = 0; i < hs; ++i) dot += q[i] * k[u * stride + i];
-    scores[u] = dot * scale + (bias ? bias[u] : 0.0f);
+// out[NC * W] = sum_u scores[u] v_u over n value rows v_stride apart: each row's NC vectors together (the
+// row's cache lines in one pass), two positions in flight so consecutive ones do not wait on each other.
+template <int NC>
+void weighted_values(float* out, const float* scores, const float* v, long v_stride, long n) {
+  vf a[NC] = {}, b[NC] = {};
+  long p = 0;
+  for (; p + 2 <= n; p += 2) {
+    const float* v0 = v + p * v_stride;
+    const float* v1 = v0 + v_stride;
+    for (int c = 0; c < NC; ++c) {
+      a[c] += scores[p] * load(v0 + c * W);
+      b[c] += scores[p + 1] * load(v1 + c * W);
+    }
   }
-  softmax(scores, scores, t + 1);
-  for (int i = 0; i < hs; ++i) out[i] = 0;
-  for (int u = 0; u <= t; ++u)
-    for (int i = 0; i < hs; ++i) out[i] += scores[u] * v[u * stride + i];
+  if (p < n)
+    for (int c = 0; c < NC; ++c) a[c] += scores[p] * load(v + p * v_stride + c * W);
+  for (int c = 0; c < NC; ++c) store(out + c * W, a[c] + b[c]);
 }
 
-void attend_one(float* out, float* scores, const float* q, const float* k, const float* v, long stride, int t,
-                int hs, const float* bias) {
-  if (hs % W != 0) return attend_one_scalar(out, scores, q, k, v, stride, t, hs, bias);
+// Scores W positions at a time from the channel-major keys (four vectors of positions in flight, so the
+// multiply-add chains overlap): no horizontal sums, and no partial vectors (building one lane by lane
+// went through the stack and made the kernel slower than the row-wise one it replaced). Values are rows:
+// whole vectors of channels when hs is a multiple of W, scalar otherwise.
+void attend_one(float* out, float* scores, const float* q, const float* kt, long kt_stride, const float* v,
+                long v_stride, int t, int hs, const float* bias) {
   const float scale = 1.0f / __builtin_sqrtf(static_cast<float>(hs));
   const long n = t + 1;
-  // Scores, one key row per position (rows are short: a head's hs floats).
-  for (long u = 0; u < n; ++u) {
-    const float* ku = k + u * stride;
-    vf acc = vf{};
-    for (int c = 0; c < hs; c += W) acc += load(q + c) * load(ku + c);
-    scores[u] = hsum(acc) * scale + (bias ? bias[u] : 0.0f);
-  }
-  softmax(scores, scores, n);
-  // Weighted values: two accumulators per chunk so consecutive positions do not wait on each other.
-  for (int c = 0; c < hs; c += W) {
-    vf a0 = vf{}, a1 = vf{};
-    long p = 0;
-    for (; p + 2 <= n; p += 2) {
-      a0 += scores[p] * load(v + p * stride + c);
-      a1 += scores[p + 1] * load(v + (p + 1) * stride + c);
+  if (n >= W) {
+    for (long u = 0; u < n; u += 4 * W) {
+      // Vectors that would run past position t end at it instead: they recompute positions already done
+      // (bit for bit, each lane sums over the channels in the same order) rather than read past the keys.
+      long at[4];
+      for (int j = 0; j < 4; ++j) at[j] = u + j * W < n - W ? u + j * W : n - W;
+      vf a0 = vf{}, a1 = vf{}, a2 = vf{}, a3 = vf{};
+      const float* k = kt;
+      for (int d = 0; d < hs; ++d, k += kt_stride) {
+        const vf qd = splat(q[d]);
+        a0 += qd * load(k + at[0]);
+        a1 += qd * load(k + at[1]);
+        a2 += qd * load(k + at[2]);
+        a3 += qd * load(k + at[3]);
+      }
+      store(scores + at[0], a0 * scale);
+      store(scores + at[1], a1 * scale);
+      store(scores + at[2], a2 * scale);
+      store(scores + at[3], a3 * scale);
     }
-    if (p < n) a0 += scores[p] * load(v + p * stride + c);
-    store(out + c, a0 + a1);
+  } else {
+    for (long u = 0; u < n; ++u) {
+      float dot = 0;
+      for (int d = 0; d < hs; ++d) dot += q[d] * kt[d * kt_stride + u];
+      scores[u] = dot * scale;
+    }
+  }
+  if (bias)
+    for (long u = 0; u < n; ++u) scores[u] += bias[u];
+  softmax(scores, scores, n);
+  if (hs % W != 0) {
+    for (int i = 0; i < hs; ++i) out[i] = 0;
+    for (long u = 0; u < n; ++u)
+      for (int i = 0; i < hs; ++i) out[i] += scores[u] * v[u * v_stride + i];
+    return;
+  }
+  switch (hs / W) {
+    case 1:
+      return weighted_values<1>(out, scores, v, v_stride, n);
+    case 2:
+      return weighted_values<2>(out, scores, v, v_stride, n);
+    case 4:
+      return weighted_values<4>(out, scores, v, v_stride, n);
+    default:
+      for (int c = 0; c < hs; c += W) weighted_values<1>(out + c, scores, v + c, v_stride, n);
   }
 }
 

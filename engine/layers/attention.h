@@ -75,11 +75,12 @@ class Attention {
       Ops::attention_forward(a.y, a.att, a.qkv, pass.B, pass.T, C, heads_, b);
     } else {
       CLLM_CHECK_SHAPE("attention decoding", pass.T == 1 && pass.position < cache->max_positions);
+      const long T_max = cache->max_positions;
       for (int s = 0; s < pass.B; ++s) {
         const S* row = a.qkv + static_cast<long>(s) * 3 * C;
-        const long slot = (static_cast<long>(s) * cache->max_positions + pass.position) * C;
-        std::copy(row + C, row + 2 * C, cache->k + slot);
-        std::copy(row + 2 * C, row + 3 * C, cache->v + slot);
+        S* keys = cache->k + s * C * T_max + pass.position;  // channel-major (layers/kv_cache.h)
+        for (int c = 0; c < C; ++c) keys[c * T_max] = row[C + c];
+        std::copy(row + 2 * C, row + 3 * C, cache->v + (s * T_max + pass.position) * C);
       }
       Ops::attention_step(a.y, a.att, a.qkv, cache->k, cache->v, pass.B, pass.position, cache->max_positions,
                           C, heads_, b);

@@ -72,7 +72,8 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
       bias->dbeta[bh % NH] += static_cast<float>(dbeta[bh]);
 }
 
-// A decoding step is a few rows: one task per (sequence, head), each the vector kernel's attend_one.
+// A decoding step is a few rows: one task per (sequence, head), each the vector kernel's attend_one over
+// the head's channel-major keys.
 void attention_step(float* out, float* scores, const float* q, const float* kc, const float* vc, int NS,
                     int t, int T_max, int C, int NH, const ClassBias<float>* bias) {
   check_attention_shape("attention_step", NS, T_max, C, NH);
@@ -82,10 +83,9 @@ void attention_step(float* out, float* scores, const float* q, const float* kc, 
   kernels::parallel_for(static_cast<long>(NS) * NH, 2L * NS * NH * (t + 1) * hs, [&](long sh) {
     thread_local std::vector<float> row;
     const long s = sh / NH, h = sh % NH;
-    const long cache = s * T_max * C + h * hs;
     kernels::cpu_kernels().attend_one(out + s * C + h * hs, scores + sh * T_max, q + s * 3L * C + h * hs,
-                                      kc + cache, vc + cache, C, t, hs,
-                                      class_bias_row(row, bias, static_cast<int>(h), s, t));
+                                      kc + (s * C + h * hs) * T_max, T_max, vc + s * T_max * C + h * hs, C, t,
+                                      hs, class_bias_row(row, bias, static_cast<int>(h), s, t));
   });
 }
 

@@ -30,17 +30,18 @@ struct ClassBias {
 
 // One query against keys and values 0..t of one head, the unit both the full pass and the cached
 // decoding step are made of: scores[u] = softmax_u<=t(q . k_u / sqrt(hs) + bias[u]) (left in `scores`,
-// which needs t + 1 entries; bias may be null), out[hs] = sum_u scores[u] v_u. Key and value rows are
-// `stride` scalars apart.
+// which needs t + 1 entries; bias may be null), out[hs] = sum_u scores[u] v_u. Channel i of key u is
+// k[u * k_position_stride + i * k_channel_stride] (rows of the q|k|v buffer when training, channel-major
+// in the decoding cache); value rows are v_stride apart.
 template <typename S>
-void attend_one_ref(S* out, S* scores, const S* q, const S* k, const S* v, long stride, int t, int hs,
-                    const S* bias) {
+void attend_one_ref(S* out, S* scores, const S* q, const S* k, long k_position_stride, long k_channel_stride,
+                    const S* v, long v_stride, int t, int hs, const S* bias) {
   using std::exp, std::sqrt;
   const S scale = S(1) / sqrt(S(hs));
   S maxval = 0;
   for (int u = 0; u <= t; ++u) {
     S dot = 0;
-    for (int i = 0; i < hs; ++i) dot += q[i] * k[u * stride + i];
+    for (int i = 0; i < hs; ++i) dot += q[i] * k[u * k_position_stride + i * k_channel_stride];
     scores[u] = dot * scale;
     if (bias) scores[u] += bias[u];
     if (u == 0 || scores[u] > maxval) maxval = scores[u];
@@ -53,7 +54,7 @@ void attend_one_ref(S* out, S* scores, const S* q, const S* k, const S* v, long 
   for (int u = 0; u <= t; ++u) scores[u] /= sum;
   for (int i = 0; i < hs; ++i) out[i] = 0;
   for (int u = 0; u <= t; ++u)
-    for (int i = 0; i < hs; ++i) out[i] += scores[u] * v[u * stride + i];
+    for (int i = 0; i < hs; ++i) out[i] += scores[u] * v[u * v_stride + i];
 }
 
 inline void check_attention_shape(const char* op, int B, int T, int C, int NH) {
@@ -84,7 +85,7 @@ void attention_forward_ref(S* out, S* att, const S* inp, int B, int T, int C, in
       for (int t = 0; t < T; ++t) {
         const S* seq = inp + static_cast<long>(b) * T * C3 + h * hs;
         S* a = att + ((static_cast<long>(b) * NH + h) * T + t) * T;
-        attend_one_ref(out + (static_cast<long>(b) * T + t) * C + h * hs, a, seq + t * C3, seq + C,
+        attend_one_ref(out + (static_cast<long>(b) * T + t) * C + h * hs, a, seq + t * C3, seq + C, C3, 1,
                        seq + 2 * C, C3, t, hs, class_bias_row(row, bias, h, b, t));
         for (int s = t + 1; s < T; ++s) a[s] = S(0);
       }
@@ -133,7 +134,8 @@ void attention_backward_ref(S* dinp, const S* dout, const S* inp, const S* att, 
 }
 
 // Decoding: one new position t per sequence. q[NS,3C] holds each sequence's new q|k|v row (only q is
-// read); kc, vc[NS,T_max,C] the cached keys and values of positions 0..t (t included) ->
+// read); kc[NS,C,T_max] (channel-major) and vc[NS,T_max,C] the cached keys and values of positions 0..t
+// (t included) ->
 // out[NS,C]; scores[NS,NH,T_max] is scratch. A bias reads the classes of sequence s at s * stride.
 template <typename S>
 void attention_step_ref(S* out, S* scores, const S* q, const S* kc, const S* vc, int NS, int t, int T_max,
@@ -144,10 +146,11 @@ void attention_step_ref(S* out, S* scores, const S* q, const S* kc, const S* vc,
   std::vector<S> row;
   for (int s = 0; s < NS; ++s)
     for (int h = 0; h < NH; ++h) {
-      const long cache = static_cast<long>(s) * T_max * C + h * hs;
+      const long keys = (static_cast<long>(s) * C + h * hs) * T_max,
+                 values = static_cast<long>(s) * T_max * C + h * hs;
       attend_one_ref(out + static_cast<long>(s) * C + h * hs,
-                     scores + (static_cast<long>(s) * NH + h) * T_max, q + s * 3L * C + h * hs, kc + cache,
-                     vc + cache, C, t, hs, class_bias_row(row, bias, h, s, t));
+                     scores + (static_cast<long>(s) * NH + h) * T_max, q + s * 3L * C + h * hs, kc + keys, 1,
+                     T_max, vc + values, C, t, hs, class_bias_row(row, bias, h, s, t));
     }
 }
 

@@ -89,7 +89,8 @@ void causal_conv_backward_ref(S* du, S* dh, const S* dy, const S* u, const S* h,
       }
 }
 
-// Decoding: position t of NS sequences from their inputs so far, history[NS,T_max,C] (positions 0..t),
+// Decoding: position t of NS sequences from their inputs so far, history[NS,C,T_max] (channel-major,
+// positions 0..t),
 // and the kernel h[C,T_max]: y[NS,C]. O(t) per channel: the cached form of the convolution.
 template <typename S>
 void causal_conv_step_ref(S* y, const S* history, const S* h, int NS, int t, int T_max, int C) {
@@ -99,7 +100,7 @@ void causal_conv_step_ref(S* y, const S* history, const S* h, int NS, int t, int
     for (int c = 0; c < C; ++c) {
       S sum = 0;
       for (int k = 0; k <= t; ++k)
-        sum += h[static_cast<long>(c) * T_max + k] * history[(static_cast<long>(s) * T_max + t - k) * C + c];
+        sum += h[static_cast<long>(c) * T_max + k] * history[(static_cast<long>(s) * C + c) * T_max + t - k];
       y[static_cast<long>(s) * C + c] = sum;
     }
 }

@@ -77,22 +77,26 @@ TEST_P(CpuKernelsTest, MatvecRowsMatchesReferenceWithBiasAndStride) {
 TEST_P(CpuKernelsTest, AttendOneMatchesReference) {
   const CpuKernels& k = *GetParam();
   for (int hs : {12, 16, 32, 64})
-    for (int t : {0, 1, 15, 16, 17, 100})
+    for (int t : {0, 1, 15, 16, 17, 63, 64, 100})  // whole and partial vectors, and blocks of 4 vectors
       for (bool with_bias : {false, true})
         for (float q_scale : {1.0f, 30.0f}) {  // 30: scores far apart, softmax nearly one-hot
-          const long stride = 3 * hs + 5;
-          const auto q = random_vector(hs, q_scale, 1 + t), kc = random_vector((t + 1) * stride, 1.0f, 2),
-                     vc = random_vector((t + 1) * stride, 1.0f, 3), bias = random_vector(t + 1, 1.0f, 4);
+          // Keys channel-major in rows of kt_stride positions (the cache's capacity, beyond t + 1), values
+          // in rows of v_stride.
+          const long kt_stride = t + 1 + 7, v_stride = 3 * hs + 5;
+          const auto q = random_vector(hs, q_scale, 1 + t), kt = random_vector(hs * kt_stride, 1.0f, 2),
+                     vc = random_vector((t + 1) * v_stride, 1.0f, 3), bias = random_vector(t + 1, 1.0f, 4);
           std::vector<double> ref(hs), ref_scores(t + 1);
-          cllm::ops::attend_one_ref(ref.data(), ref_scores.data(), to_double(q).data(), to_double(kc).data(),
-                                    to_double(vc).data(), stride, t, hs,
+          cllm::ops::attend_one_ref(ref.data(), ref_scores.data(), to_double(q).data(), to_double(kt).data(),
+                                    1, kt_stride, to_double(vc).data(), v_stride, t, hs,
                                     with_bias ? to_double(bias).data() : nullptr);
           std::vector<float> out(hs), scores(t + 1);
-          k.attend_one(out.data(), scores.data(), q.data(), kc.data(), vc.data(), stride, t, hs,
+          k.attend_one(out.data(), scores.data(), q.data(), kt.data(), kt_stride, vc.data(), v_stride, t, hs,
                        with_bias ? bias.data() : nullptr);
           for (int i = 0; i < hs; ++i)
             EXPECT_NEAR(out[i], ref[i], 2e-5) << k.name << " hs=" << hs << " t=" << t;
-          for (int u = 0; u <= t; ++u) EXPECT_NEAR(scores[u], ref_scores[u], 2e-6) << k.name;
+          // Each score is a float dot product of hs terms, rounded once per term in SSE2's separate multiply
+          // and add: its error grows with the size of the scores (q_scale).
+          for (int u = 0; u <= t; ++u) EXPECT_NEAR(scores[u], ref_scores[u], 2e-6 * q_scale) << k.name;
         }
 }
 
@@ -111,7 +115,7 @@ TEST_P(CpuKernelsTest, CausalAttentionOfAHeadMatchesReference) {
         for (int t = 0; t < T; ++t) {
           for (int u = 0; u <= t; ++u) row[u] = bias[t * T + u];
           cllm::ops::attend_one_ref(out_ref.data() + t * C, att_ref.data() + t * T, in.data() + t * stride,
-                                    in.data() + C, in.data() + 2 * C, stride, t, hs,
+                                    in.data() + C, stride, 1, in.data() + 2 * C, stride, t, hs,
                                     with_bias ? row.data() : nullptr);
         }
         std::vector<float> work(cllm::kernels::attention_work_floats(T, hs)), out(T * C), att(T * T, 9.0f);

@@ -77,7 +77,7 @@ TEST(Attention, DecodingStepEqualsTheFullPassRowByRow) {
   for (int s = 0; s < NS; ++s)
     for (int t = 0; t < T; ++t)
       for (int c = 0; c < C; ++c) {
-        kc[(s * T_max + t) * C + c] = inp[(s * T + t) * 3 * C + C + c];
+        kc[(s * C + c) * T_max + t] = inp[(s * T + t) * 3 * C + C + c];  // channel-major
         vc[(s * T_max + t) * C + c] = inp[(s * T + t) * 3 * C + 2 * C + c];
       }
   for (int t = 0; t < T; ++t) {
@@ -168,7 +168,7 @@ TEST(Attention, ClassBiasFastMatchesReferenceAndItsStep) {
   for (int b = 0; b < B; ++b) {
     std::copy_n(fi.begin() + (b * T + t) * 3 * C, 3 * C, q.begin() + b * 3 * C);
     for (int u = 0; u < T; ++u) {
-      std::copy_n(fi.begin() + (b * T + u) * 3 * C + C, C, kc.begin() + (b * T + u) * C);
+      for (int c = 0; c < C; ++c) kc[(b * C + c) * T + u] = fi[(b * T + u) * 3 * C + C + c];  // channel-major
       std::copy_n(fi.begin() + (b * T + u) * 3 * C + 2 * C, C, vc.begin() + (b * T + u) * C);
     }
   }

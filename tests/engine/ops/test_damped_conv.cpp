@@ -113,7 +113,9 @@ TEST(CausalConv, DecodingStepEqualsTheFullConvolution) {
   std::vector<double> y(u.size());
   ops::causal_conv_forward_ref(y.data(), u.data(), h_T.data(), NS, T, C);
   std::vector<double> history(NS * T_max * C);
-  for (int s = 0; s < NS; ++s) std::copy_n(u.begin() + s * T * C, T * C, history.begin() + s * T_max * C);
+  for (int s = 0; s < NS; ++s)  // channel-major
+    for (int t = 0; t < T; ++t)
+      for (int c = 0; c < C; ++c) history[(s * C + c) * T_max + t] = u[(s * T + t) * C + c];
   const auto fhistory = to_float(history), fh = to_float(h);
   for (int t = 0; t < T; ++t) {
     std::vector<double> step(NS * C), expected(NS * C);
