@@ -99,8 +99,7 @@ void run(const BenchOptions& o) {
     std::printf(
         "\ngenerate reads %.1f MB per token on average (weights once, keys and values of the context) = %.1f "
         "GB/s: %.0f%% of the read bandwidth measured for its products on %d thread%s from its %.1f MB "
-        "working "
-        "set (%.1f GB/s)\n",
+        "working set (%.1f GB/s)\n",
         g->bytes_per_run / g->tokens_per_run / 1e6, g->bytes_per_run / g->median_seconds / 1e9,
         100 * report.bandwidth_share(*g), report.settings.threads, report.settings.threads == 1 ? "" : "s",
         report.decode_working_set_bytes / 1e6, report.read_gbs);

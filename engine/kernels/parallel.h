@@ -30,21 +30,18 @@ constexpr long kParallelGrain = 32768;
 // (measured: 34 per decoded token, the largest cost of batch-1 decoding in a VM).
 template <typename Body>
 void parallel_for(long n, long work, Body body) {
-  if (in_spin_team()) {
-    if (n < 2 || work < kParallelGrain) {
-      for (long i = 0; i < n; ++i) body(i);
-      return;
-    }
+  const bool team = in_spin_team();
+  if (work < kParallelGrain || n < 2 || (!team && (omp_get_max_threads() < 2 || omp_in_parallel()))) {
+    for (long i = 0; i < n; ++i) body(i);
+    return;
+  }
+  if (team) {
     spin_team_for(
         n,
         [](const void* b, long begin, long end) {
           for (long i = begin; i < end; ++i) (*static_cast<const Body*>(b))(i);
         },
         &body);
-    return;
-  }
-  if (work < kParallelGrain || n < 2 || omp_get_max_threads() < 2 || omp_in_parallel()) {
-    for (long i = 0; i < n; ++i) body(i);
     return;
   }
 #pragma omp parallel for schedule(static)

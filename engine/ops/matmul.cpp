@@ -12,7 +12,7 @@ namespace {
 
 // Decoding multiplies one row (a few for beam search) by each weight matrix: a library call costs more
 // than such a product, so these go to the vector kernel. Decoding runs inside a spin team
-// (kernels/spin_team.h), which splits the rows across threads at a cost of about 0.2 microseconds: two
+// (kernels/spin_team.h), which splits the rows across threads at a cost of under a microsecond: two
 // threads read each matrix in halves, each half from its own core's cache. Outside a team a product is
 // split only when the matrix is big enough (8 MB) that it streams from memory: waking OpenMP's sleeping
 // threads costs tens of microseconds in a VM.
