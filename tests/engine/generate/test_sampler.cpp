@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -105,6 +106,30 @@ TEST(Sampler, ReportsModelProbabilityAndTopAlternatives) {
   ASSERT_EQ(t.top.size(), 3u);
   EXPECT_EQ(t.top[1].id, 1);
   EXPECT_NEAR(t.top[2].probability, 0.15f, 1e-6f);
+}
+
+// The alternatives are the n most likely tokens, best first, ties by smaller id, for any n: the same list a
+// full sort gives, from the logits (sample_token) and from probabilities (top_tokens).
+TEST(Sampler, TopAlternativesEqualAFullSortWithTiesById) {
+  Rng rng(21);
+  std::vector<float> logits(300);
+  for (auto& z : logits) z = static_cast<float>(rng.below(40)) * 0.25f;  // many equal values
+  std::vector<int32_t> order(logits.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return logits[a] > logits[b]; });
+  const std::vector<double> probs = softmax(logits);
+  for (int n : {0, 1, 5, 37, 300, 305}) {
+    const auto sampled = sample_token(logits, {}, plain(0.0), rng, n).top;
+    const auto from_probs = top_tokens(probs, n);
+    const size_t expected = static_cast<size_t>(std::min(n, 300));
+    ASSERT_EQ(sampled.size(), expected) << n;
+    ASSERT_EQ(from_probs.size(), expected) << n;
+    for (size_t i = 0; i < expected; ++i) {
+      EXPECT_EQ(sampled[i].id, order[i]) << "n=" << n << " rank " << i;
+      EXPECT_EQ(from_probs[i].id, order[i]) << "n=" << n << " rank " << i;
+      EXPECT_NEAR(sampled[i].probability, probs[order[i]], 1e-6);
+    }
+  }
 }
 
 TEST(Sampler, SameSeedSameDraws) {
