@@ -78,8 +78,7 @@ class Attention {
       const long T_max = cache->max_positions;
       for (int s = 0; s < pass.B; ++s) {
         const S* row = a.qkv + static_cast<long>(s) * 3 * C;
-        S* keys = cache->k + s * C * T_max + pass.position;  // channel-major (layers/kv_cache.h)
-        for (int c = 0; c < C; ++c) keys[c * T_max] = row[C + c];
+        cache->put_channel_major(s, pass.position, row + C, C);
         std::copy(row + 2 * C, row + 3 * C, cache->v + (s * T_max + pass.position) * C);
       }
       Ops::attention_step(a.y, a.att, a.qkv, cache->k, cache->v, pass.B, pass.position, cache->max_positions,

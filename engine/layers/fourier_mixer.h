@@ -65,11 +65,8 @@ class FourierMixer {
     } else {
       CLLM_CHECK_SHAPE("fourier mixer decoding", pass.T == 1 && pass.position < cache->max_positions);
       if (pass.position == 0) kernel<Ops>(w, cache->kernel, cache->max_positions);
-      const long T_max = cache->max_positions;
-      for (int s = 0; s < pass.B; ++s) {
-        S* history = cache->k + s * C * T_max + pass.position;  // channel-major (layers/kv_cache.h)
-        for (int c = 0; c < C; ++c) history[c * T_max] = in[s * C + c];
-      }
+      for (int s = 0; s < pass.B; ++s)
+        cache->put_channel_major(s, pass.position, in + static_cast<long>(s) * C, C);
       Ops::causal_conv_step(a.y, cache->k, cache->kernel, pass.B, pass.position, cache->max_positions, C);
     }
     proj_.forward<Ops>(w, a.out, a.y, pass.rows());

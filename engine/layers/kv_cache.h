@@ -25,6 +25,12 @@ struct KvLayer {
   S* v = nullptr;
   S* kernel = nullptr;
   int max_positions = 0;
+
+  // Writes row[C] as position `position` of sequence s's channel-major history in `k`.
+  void put_channel_major(int s, int position, const S* row, int C) const {
+    S* history = k + static_cast<long>(s) * C * max_positions + position;
+    for (int c = 0; c < C; ++c) history[static_cast<long>(c) * max_positions] = row[c];
+  }
 };
 
 // Keys, values and kernels share one block from the thread's pool (util/block_pool.h), left
@@ -40,8 +46,9 @@ class KvCache {
         sequences_(max_sequences),
         positions_(max_positions),
         channels_(channels),
-        kernel_floats_(conv_kernels ? static_cast<size_t>(layers) * channels * max_positions : 0),
-        block_(take_pooled_block((2 * size() + kernel_floats_) * sizeof(S))),
+        block_(take_pooled_block(
+            (2 * size() + (conv_kernels ? static_cast<size_t>(layers) * channels * max_positions : 0)) *
+            sizeof(S))),
         k_(reinterpret_cast<S*>(block_.get())),
         v_(k_ + size()),
         kernels_(conv_kernels ? v_ + size() : nullptr),
@@ -87,7 +94,6 @@ class KvCache {
   size_t size() const { return static_cast<size_t>(layers_) * sequences_ * positions_ * channels_; }
 
   int layers_, sequences_, positions_, channels_;
-  size_t kernel_floats_;
   PooledBlock block_;
   S *k_, *v_, *kernels_;
   std::vector<S> scratch_;
