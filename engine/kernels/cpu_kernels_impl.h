@@ -54,10 +54,22 @@ inline float hsum(vf v) {
   return hsum4(v);
 #endif
 }
+inline v4 max4(v4 a, v4 b) {
+  return a > b ? a : b;
+}
 inline float hmax(vf v) {
-  float m = v[0];
-  for (int j = 1; j < W; ++j) m = v[j] > m ? v[j] : m;
-  return m;
+#if CLLM_VECTOR_FLOATS == 16
+  const v8 lo = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
+  const v8 hi = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  const v8 h = lo > hi ? lo : hi;
+  v4 m = max4(__builtin_shufflevector(h, h, 0, 1, 2, 3), __builtin_shufflevector(h, h, 4, 5, 6, 7));
+#elif CLLM_VECTOR_FLOATS == 8
+  v4 m = max4(__builtin_shufflevector(v, v, 0, 1, 2, 3), __builtin_shufflevector(v, v, 4, 5, 6, 7));
+#else
+  v4 m = v;
+#endif
+  m = max4(m, __builtin_shufflevector(m, m, 2, 3, 0, 1));
+  return m[0] > m[1] ? m[0] : m[1];
 }
 
 // e^x to about 2 ulp (Cephes' expf polynomial after Cody-Waite reduction); inputs are clamped to
@@ -455,13 +467,51 @@ inline long padded_positions(long T) {
   return (T + 15) / 16 * 16 + 16;
 }
 
-// bt[d * Tp + u] = b[u * stride + d]: a head's keys (or values) transposed, zero-padded to Tp columns.
-// Reads each row once, in order; the hs destination lines stay in L1 while W rows fill them.
+// The first and second halves of a and b interleaved: a0 b0 a1 b1 ... Applied log2(W) times to rows i
+// and i + W/2 of a W x W block (results to rows 2i and 2i + 1), they transpose it.
+inline vf zip_low(vf a, vf b) {
+#if CLLM_VECTOR_FLOATS == 16
+  return __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+#elif CLLM_VECTOR_FLOATS == 8
+  return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+#else
+  return __builtin_shufflevector(a, b, 0, 4, 1, 5);
+#endif
+}
+inline vf zip_high(vf a, vf b) {
+#if CLLM_VECTOR_FLOATS == 16
+  return __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+#elif CLLM_VECTOR_FLOATS == 8
+  return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+#else
+  return __builtin_shufflevector(a, b, 2, 6, 3, 7);
+#endif
+}
+inline void transpose_block(vf (&r)[W]) {
+  for (int round = 1; round < W; round *= 2) {
+    vf t[W];
+    for (int i = 0; i < W / 2; ++i) {
+      t[2 * i] = zip_low(r[i], r[i + W / 2]);
+      t[2 * i + 1] = zip_high(r[i], r[i + W / 2]);
+    }
+    for (int i = 0; i < W; ++i) r[i] = t[i];
+  }
+}
+
+// bt[d * Tp + u] = b[u * stride + d] for hs a multiple of W: a head's keys (or values) transposed, zero-
+// padded to Tp columns (a multiple of W). W x W blocks through registers: a scalar copy cost a third of the
+// forward kernel.
 void transpose_head(float* bt, const float* b, long stride, int T, int hs, long Tp) {
-  for (int u = 0; u < T; ++u)
-    for (int d = 0; d < hs; ++d) bt[d * Tp + u] = b[u * stride + d];
+  long u0 = 0;
+  for (; u0 < T; u0 += W)
+    for (int d0 = 0; d0 < hs; d0 += W) {
+      vf r[W];
+      for (int i = 0; i < W; ++i) r[i] = u0 + i < T ? load(b + (u0 + i) * stride + d0) : vf{};
+      transpose_block(r);
+      for (int j = 0; j < W; ++j) store(bt + (d0 + j) * Tp + u0, r[j]);
+    }
   for (int d = 0; d < hs; ++d)
-    for (long u = T; u < Tp; ++u) bt[d * Tp + u] = 0.0f;
+    for (long u = u0; u < Tp; u += W) store(bt + d * Tp + u, vf{});
 }
 
 // The register block's row pointers: rows first.. of `a`, `rs` apart, the last repeated past `rows`
@@ -481,8 +531,9 @@ inline void dot_block(float* s, long Tp, const float* const (&x)[kRows], int row
     for (int r = 0; r < kRows; ++r)
       for (int c = 0; c < NC; ++c) acc[r][c] += x[r][d] * bv[c];
   }
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < NC; ++c) store(s + r * Tp + u + c * W, acc[r][c]);
+  for (int r = 0; r < kRows; ++r)  // constant bounds keep acc in registers
+    if (r < rows)
+      for (int c = 0; c < NC; ++c) store(s + r * Tp + u + c * W, acc[r][c]);
 }
 
 // s[r * Tp + u] = sum_d a[(r0 + r) * as + d] * bt[d * Tp + u] for r < rows (<= kBlock) and u < un
@@ -515,11 +566,12 @@ inline void accumulate_block(float* out, long os, const float* const (&w)[kRows]
     for (int r = 0; r < kRows; ++r)
       for (int c = 0; c < NC; ++c) acc[r][c] += w[r][j] * mv[c];
   }
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < NC; ++c) {
-      float* o = out + r * os + c0 + c * W;
-      store(o, load(o) + alpha * acc[r][c]);
-    }
+  for (int r = 0; r < kRows; ++r)
+    if (r < rows)
+      for (int c = 0; c < NC; ++c) {
+        float* o = out + r * os + c0 + c * W;
+        store(o, load(o) + alpha * acc[r][c]);
+      }
 }
 
 // out[r * os + c] += alpha * sum_{j < jn} w[r * Tp + j] * m[j * ms + c] for r < rows (<= kBlock) and
