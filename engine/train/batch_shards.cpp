@@ -56,7 +56,7 @@ void BatchShards::run(const Batch& b, Body body) {
     if (e) std::rethrow_exception(e);
 }
 
-double BatchShards::train(const Batch& b, float loss_scale) {
+double BatchShards::train(const Batch& b, float loss_scale, Gradients gradients) {
   const int n = shards_for(b.batch_size);
   std::vector<double> losses(n);
   run(b, [&](int k, Gpt::Workspace* ws, long offset, int count) {
@@ -65,6 +65,7 @@ double BatchShards::train(const Batch& b, float loss_scale) {
     // The batch's mean loss is the shards' mean losses weighted by their share of the sequences.
     const float share = static_cast<float>(count) / static_cast<float>(b.batch_size);
     if (!ws) {
+      if (gradients == Gradients::replace) model_.zero_gradients();
       losses[k] = model_.forward(x, y, count, b.block_size);
       model_.backward(loss_scale * share);
       return;

@@ -25,8 +25,11 @@ class BatchShards {
   int shards_for(int batch_size) const;
 
   // Forward and backward of `b` (with targets): adds loss_scale * d(mean loss)/d(parameters) to the
-  // model's gradients and returns the mean loss. The products run at the calling thread's precision.
-  double train(const Batch& b, float loss_scale);
+  // model's gradients (Gradients::replace: sets them to it; shard 0's thread zeroes them while the others
+  // start, instead of the caller zeroing them alone) and returns the mean loss. The products run at the
+  // calling thread's precision.
+  enum class Gradients { accumulate, replace };
+  double train(const Batch& b, float loss_scale, Gradients gradients = Gradients::accumulate);
   // Forward only: the sum of the batch's token losses.
   double loss_sum(const Batch& b);
 

@@ -69,14 +69,15 @@ void Trainer::set_total_steps(int steps) {
 StepStats Trainer::step() {
   const auto start = std::chrono::steady_clock::now();
   const int B = config_.batch_size, T = model_.config().block_size;
-  model_.zero_gradients();
   const kernels::MatmulPrecisionScope precision(kernels::parse_matmul_precision(config_.precision));
   double loss_sum = 0.0;
   for (int micro = 0; micro < config_.grad_accum; ++micro) {
     sample_batch(train_, B, T, rng_, batch_, "training");
     const float scale = 1.0f / static_cast<float>(config_.grad_accum);
-    const double loss =
-        sizing_activations(model_, batch_, shards().shards(), [&] { return shards().train(batch_, scale); });
+    const double loss = sizing_activations(model_, batch_, shards().shards(), [&] {
+      return shards().train(
+          batch_, scale, micro == 0 ? BatchShards::Gradients::replace : BatchShards::Gradients::accumulate);
+    });
     require(std::isfinite(loss), "training diverged at step " + std::to_string(steps_done_ + 1) +
                                      ": the loss is " + format_number(loss) + " (learning rate " +
                                      format_number(config_.lr_schedule().at(steps_done_)) +

@@ -87,6 +87,21 @@ TEST(BatchShards, GradientsAreShardZeroPlusTheOthersInOrder) {
   EXPECT_EQ(std::vector<float>(m.gpt.gradients().begin(), m.gpt.gradients().end()), expected);
 }
 
+TEST(BatchShards, ReplacingGradientsEqualsZeroingThemFirst) {
+  Model m;
+  const Batch b = random_batch(5, 16, 4);
+  for (int shards : {1, 2}) {
+    BatchShards sharded(m.gpt, shards);
+    m.gpt.zero_gradients();
+    sharded.train(b, 0.5f);
+    const std::vector<float> expected(m.gpt.gradients().begin(), m.gpt.gradients().end());
+    std::fill(m.gpt.gradients().begin(), m.gpt.gradients().end(), 7.0f);  // a previous step's leftovers
+    sharded.train(b, 0.5f, BatchShards::Gradients::replace);
+    EXPECT_EQ(std::vector<float>(m.gpt.gradients().begin(), m.gpt.gradients().end()), expected)
+        << shards << " shards";
+  }
+}
+
 TEST(BatchShards, LossSumIsTheSumOfTheTokenLosses) {
   Model m;
   const Batch b = random_batch(7, 16, 3);
