@@ -152,9 +152,7 @@ class Transformer {
     const long N = pass.rows();
     const int C = config_.n_embd, V = config_.vocab_size;
     const layers::Weights<S> w{params_.data(), gradients.data(), constants_.data()};
-    Ops::cross_entropy_backward(a.dlogits, a.probs, ws.targets_.data(), static_cast<int>(N), V);
-    if (loss_scale != S(1))
-      for (long i = 0; i < N * V; ++i) a.dlogits[i] *= loss_scale;
+    Ops::cross_entropy_backward(a.dlogits, a.probs, ws.targets_.data(), static_cast<int>(N), V, loss_scale);
     layers::zero(a.dlnf, N * C);
     const auto& embedding = graph_.embedding();
     const auto table = embedding.table(w, a.table, a.dtable);

@@ -31,12 +31,14 @@ S cross_entropy_forward_ref(S* probs, S* losses, const S* logits, const int32_t*
   return total / N;
 }
 
-// dlogits[N,V] = (probs - onehot(target)) / N: the gradient of the MEAN loss. dlogits is OVERWRITTEN
-// (it may alias probs).
+// dlogits[N,V] = loss_scale * (probs - onehot(target)) / N: the gradient of loss_scale times the MEAN
+// loss (the scale in the same pass: at large vocabularies a second pass over N x V costs as much as
+// this one). dlogits is OVERWRITTEN (it may alias probs).
 template <typename S>
-void cross_entropy_backward_ref(S* dlogits, const S* probs, const int32_t* targets, int N, int V) {
+void cross_entropy_backward_ref(S* dlogits, const S* probs, const int32_t* targets, int N, int V,
+                                S loss_scale) {
   CLLM_CHECK_SHAPE("cross_entropy_backward", N >= 1 && V >= 1);
-  const S scale = S(1) / S(N);
+  const S scale = loss_scale / S(N);
   for (int n = 0; n < N; ++n)
     for (int v = 0; v < V; ++v) {
       const long i = static_cast<long>(n) * V + v;
@@ -46,6 +48,7 @@ void cross_entropy_backward_ref(S* dlogits, const S* probs, const int32_t* targe
 
 float cross_entropy_forward(float* probs, float* losses, const float* logits, const int32_t* targets, int N,
                             int V);
-void cross_entropy_backward(float* dlogits, const float* probs, const int32_t* targets, int N, int V);
+void cross_entropy_backward(float* dlogits, const float* probs, const int32_t* targets, int N, int V,
+                            float loss_scale);
 
 }  // namespace cllm::ops

@@ -101,15 +101,20 @@ TEST(CrossEntropy, ReferenceGradientMatchesFiniteDifferences) {
   };
   std::vector<double> probs(N * V), losses(N), dlogits(N * V);
   ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
-  ops::cross_entropy_backward_ref(dlogits.data(), probs.data(), targets.data(), N, V);
+  ops::cross_entropy_backward_ref(dlogits.data(), probs.data(), targets.data(), N, V, 1.0);
   expect_gradient_matches("dlogits", logits, dlogits, loss);
+  // A loss scale scales the gradient.
+  std::vector<double> scaled(N * V);
+  ops::cross_entropy_backward_ref(scaled.data(), probs.data(), targets.data(), N, V, 2.5);
+  for (int i = 0; i < N * V; ++i) EXPECT_NEAR(scaled[i], 2.5 * dlogits[i], 1e-15);
 }
 
 TEST(CrossEntropy, UniformLogitsGiveLogV) {
   const int N = 3, V = 65;
   std::vector<double> logits(N * V, 0.25), probs(N * V), losses(N);
   const std::vector<int32_t> targets = {0, 10, 64};
-  const double mean = ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+  const double mean =
+      ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
   EXPECT_NEAR(mean, std::log(65.0), 1e-12);
 }
 
@@ -121,12 +126,13 @@ TEST(CrossEntropy, FastMatchesReferenceIncludingExtremeLogits) {
   std::vector<int32_t> targets(N);
   for (auto& t : targets) t = static_cast<int32_t>(rng.below(V));
   std::vector<double> probs(N * V), losses(N), dlogits(N * V);
-  const double mean = ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
-  ops::cross_entropy_backward_ref(dlogits.data(), probs.data(), targets.data(), N, V);
+  const double mean =
+      ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+  ops::cross_entropy_backward_ref(dlogits.data(), probs.data(), targets.data(), N, V, 0.375);
   auto fl = to_float(logits);
   std::vector<float> fp(N * V), fls(N), fd(N * V);
   const float fmean = ops::cross_entropy_forward(fp.data(), fls.data(), fl.data(), targets.data(), N, V);
-  ops::cross_entropy_backward(fd.data(), fp.data(), targets.data(), N, V);
+  ops::cross_entropy_backward(fd.data(), fp.data(), targets.data(), N, V, 0.375f);
   EXPECT_NEAR(fmean, mean, 1e-5 * mean);
   expect_close("losses", fls, losses);
   expect_close("probs", fp, probs);
