@@ -62,8 +62,8 @@ class Embedding {
   // With roots: the gradients of E_root and E_affix += dtable[V,C] scattered to each word's root and affix.
   template <typename Ops, typename S = typename Ops::Scalar>
   void decompose(const Weights<S>& w, const S* dtable) const {
-    Ops::embedding_compose_backward(w.g + root_, w.g + affix_, dtable, root_of_.data(), affix_of_.data(), vocab_,
-                                    channels_);
+    Ops::embedding_compose_backward(w.g + root_, w.g + affix_, dtable, root_of_.data(), affix_of_.data(),
+                                    vocab_, channels_);
   }
   // The token rows as the model sees them, [V,C] (the projector and the 3-D view read these).
   template <typename S>
@@ -77,7 +77,8 @@ class Embedding {
 
   // out[B,T,C] = table[tokens] + positional rows position .. position + T - 1
   template <typename Ops, typename S = typename Ops::Scalar>
-  void forward(const Weights<S>& w, const Table<S>& t, S* out, const int32_t* tokens, const Pass& pass) const {
+  void forward(const Weights<S>& w, const Table<S>& t, S* out, const int32_t* tokens,
+               const Pass& pass) const {
     Ops::encoder_forward(out, tokens, t.rows, positions(w.p, w.k, pass), pass.B, pass.T, channels_);
   }
   // Accumulates the gradients of the token table (and of a learned wpe) from dout[B,T,C].
@@ -94,10 +95,14 @@ class Embedding {
   void head_forward(const Table<S>& t, S* logits, const S* in, long rows) const {
     Ops::matmul_forward(logits, in, t.rows, nullptr, static_cast<int>(rows), channels_, vocab_);
   }
-  // din[N,C] += dlogits @ table; accumulates the head's share of the table's gradient.
+  // The head's backward with the loss's (ops/classifier.h): din[N,C] += dlogits @ table for the gradient
+  // dlogits of loss_scale times the mean loss, from the loss's probs[N,V]; accumulates the head's share of
+  // the table's gradient. `scratch` holds N x V floats.
   template <typename Ops, typename S = typename Ops::Scalar>
-  void head_backward(const Table<S>& t, const S* dlogits, const S* in, S* din, long rows) const {
-    Ops::matmul_backward(din, t.grad, nullptr, dlogits, in, t.rows, static_cast<int>(rows), channels_, vocab_);
+  void head_backward(const Table<S>& t, const S* probs, const int32_t* targets, S loss_scale, S* scratch,
+                     const S* in, S* din, long rows) const {
+    Ops::classifier_backward(din, t.grad, scratch, probs, targets, in, t.rows, static_cast<int>(rows),
+                             channels_, vocab_, loss_scale);
   }
 
  private:

@@ -152,12 +152,12 @@ class Transformer {
     const long N = pass.rows();
     const int C = config_.n_embd, V = config_.vocab_size;
     const layers::Weights<S> w{params_.data(), gradients.data(), constants_.data()};
-    Ops::cross_entropy_backward(a.dlogits, a.probs, ws.targets_.data(), static_cast<int>(N), V, loss_scale);
     layers::zero(a.dlnf, N * C);
     const auto& embedding = graph_.embedding();
     const auto table = embedding.table(w, a.table, a.dtable);
     if (embedding.composed()) layers::zero(a.dtable, static_cast<size_t>(V) * C);
-    embedding.template head_backward<Ops>(table, a.dlogits, a.lnf.out, a.dlnf, N);
+    embedding.template head_backward<Ops>(table, a.probs, ws.targets_.data(), loss_scale, a.dlogits,
+                                          a.lnf.out, a.dlnf, N);
     // dresidual carries d(loss)/d(residual stream) down through the blocks.
     layers::zero(a.dresidual, N * C);
     graph_.final_norm().template backward<Ops>(w, a.lnf, a.blocks.back().out, a.dlnf, a.dresidual, N);
@@ -277,7 +277,7 @@ class Transformer {
     layers::LayerNorm::Acts<S> lnf;
     S *logits = nullptr, *probs = nullptr, *losses = nullptr;  // [N,V], [N,V], [N]
     // backward
-    S *dlogits = nullptr, *dlnf = nullptr, *dresidual = nullptr;  // [N,V], [N,C], [N,C]
+    S *dlogits = nullptr, *dlnf = nullptr, *dresidual = nullptr;  // [N,V] (the head's scratch), [N,C], [N,C]
     S* dtable = nullptr;                                          // [V,C] (word roots only)
     std::vector<typename layers::Block::Scratch<S>> scratch;      // one shared region
   };

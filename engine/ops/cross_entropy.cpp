@@ -18,16 +18,4 @@ float cross_entropy_forward(float* probs, float* losses, const float* logits, co
   return static_cast<float>(total / N);
 }
 
-void cross_entropy_backward(float* dlogits, const float* probs, const int32_t* targets, int N, int V,
-                            float loss_scale) {
-  CLLM_CHECK_SHAPE("cross_entropy_backward", N >= 1 && V >= 1);
-  const float scale = loss_scale / static_cast<float>(N);
-  kernels::parallel_for(N, static_cast<long>(N) * V, [&](long n) {
-    const float* p = probs + n * V;
-    float* d = dlogits + n * V;
-    for (int v = 0; v < V; ++v) d[v] = p[v] * scale;
-    d[targets[n]] -= scale;
-  });
-}
-
 }  // namespace cllm::ops

@@ -48,7 +48,5 @@ void cross_entropy_backward_ref(S* dlogits, const S* probs, const int32_t* targe
 
 float cross_entropy_forward(float* probs, float* losses, const float* logits, const int32_t* targets, int N,
                             int V);
-void cross_entropy_backward(float* dlogits, const float* probs, const int32_t* targets, int N, int V,
-                            float loss_scale);
 
 }  // namespace cllm::ops

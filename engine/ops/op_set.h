@@ -6,6 +6,7 @@
 // precision lab.
 
 #include "ops/attention.h"
+#include "ops/classifier.h"
 #include "ops/cross_entropy.h"
 #include "ops/damped_conv.h"
 #include "ops/embedding_compose.h"
@@ -42,7 +43,7 @@ struct FastOps {
   static constexpr auto& gelu_backward = ops::gelu_backward;
   static constexpr auto& residual_forward = ops::residual_forward;
   static constexpr auto& cross_entropy_forward = ops::cross_entropy_forward;
-  static constexpr auto& cross_entropy_backward = ops::cross_entropy_backward;
+  static constexpr auto& classifier_backward = ops::classifier_backward;
 };
 
 template <typename S>
@@ -70,7 +71,7 @@ struct ReferenceOps {
   static constexpr auto& gelu_backward = ops::gelu_backward_ref<S>;
   static constexpr auto& residual_forward = ops::residual_forward_ref<S>;
   static constexpr auto& cross_entropy_forward = ops::cross_entropy_forward_ref<S>;
-  static constexpr auto& cross_entropy_backward = ops::cross_entropy_backward_ref<S>;
+  static constexpr auto& classifier_backward = ops::classifier_backward_ref<S>;
 };
 
 }  // namespace cllm::ops

@@ -1,0 +1,42 @@
+#include "ops/classifier.h"
+
+#include <algorithm>
+
+#include "kernels/gemm.h"
+#include "kernels/parallel.h"
+
+namespace cllm::ops {
+
+namespace {
+
+// A slice of vocabulary columns whose N x slice gradients fill at most half of a 1 MB L2 cache: measured
+// with two threads at N = 384 (one shard of `small`), slices of 256-512 columns ran the head's backward
+// 1.08x faster than whole rows at vocabulary 8192 and 1.25x at 32768; much wider slices lost the gain.
+constexpr long kSliceFloats = 128 * 1024;
+
+}  // namespace
+
+void classifier_backward(float* din, float* dtable, float* scratch, const float* probs,
+                         const int32_t* targets, const float* in, const float* table, int N, int C, int V,
+                         float loss_scale) {
+  CLLM_CHECK_SHAPE("classifier_backward", N >= 1 && C >= 1 && V >= 1);
+  const int slice = static_cast<int>(std::clamp<long>(kSliceFloats / N / 16 * 16, 16, V));
+  const float scale = loss_scale / static_cast<float>(N);
+  for (int v0 = 0; v0 < V; v0 += slice) {
+    const int vn = std::min(slice, V - v0);
+    // dlogits[:, v0:v0+vn] into scratch [N, slice], then both products read it from cache.
+    kernels::parallel_for(N, static_cast<long>(N) * vn, [&](long n) {
+      const float* p = probs + n * V + v0;
+      float* d = scratch + n * slice;
+      for (int v = 0; v < vn; ++v) d[v] = p[v] * scale;
+      const int t = targets[n] - v0;
+      if (t >= 0 && t < vn) d[t] -= scale;
+    });
+    kernels::sgemm(false, false, N, C, vn, 1.0f, scratch, slice, table + static_cast<long>(v0) * C, C, 1.0f,
+                   din, C);
+    kernels::sgemm(true, false, vn, C, N, 1.0f, scratch, slice, in, C, 1.0f,
+                   dtable + static_cast<long>(v0) * C, C);
+  }
+}
+
+}  // namespace cllm::ops

@@ -1,0 +1,30 @@
+#pragma once
+// The backward of the output head and its loss in one op: logits = in @ table^T (matmul_forward, no
+// bias), then cross_entropy_forward. Their forwards stay two ops because inference needs the logits
+// without a loss; their backwards are one so the fast path never writes the N x V logit gradients to
+// memory: at large vocabularies they do not fit in cache, and writing and reading them back twice cost
+// more than the products' work on them.
+
+#include <cstdint>
+
+#include "ops/cross_entropy.h"
+#include "ops/matmul.h"
+
+namespace cllm::ops {
+
+// dlogits = loss_scale * (probs[N,V] - onehot(targets)) / N (cross_entropy_backward), then
+// din[N,C] += dlogits @ table[V,C];  dtable[V,C] += dlogits^T @ in[N,C]. `scratch` holds N x V floats;
+// what it holds afterwards is unspecified.
+template <typename S>
+void classifier_backward_ref(S* din, S* dtable, S* scratch, const S* probs, const int32_t* targets,
+                             const S* in, const S* table, int N, int C, int V, S loss_scale) {
+  CLLM_CHECK_SHAPE("classifier_backward", N >= 1 && C >= 1 && V >= 1);
+  cross_entropy_backward_ref(scratch, probs, targets, N, V, loss_scale);
+  matmul_backward_ref(din, dtable, static_cast<S*>(nullptr), scratch, in, table, N, C, V);
+}
+
+void classifier_backward(float* din, float* dtable, float* scratch, const float* probs,
+                         const int32_t* targets, const float* in, const float* table, int N, int C, int V,
+                         float loss_scale);
+
+}  // namespace cllm::ops

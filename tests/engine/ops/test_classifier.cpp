@@ -1,0 +1,65 @@
+// The head's backward fused with the loss's: exact gradients of the reference, and the fast path (which
+// works through slices of the vocabulary) held to it.
+#include "ops/classifier.h"
+
+#include "op_test_util.h"
+
+namespace cllm::test {
+namespace {
+
+TEST(Classifier, ReferenceGradientsMatchFiniteDifferences) {
+  const int N = 4, C = 5, V = 9;
+  const double loss_scale = 0.75;
+  const std::vector<int32_t> targets = {0, 8, 3, 3};
+  Rng rng(47);
+  auto in = random_vector(N * C, rng), table = random_vector(V * C, rng);
+  auto loss = [&] {
+    std::vector<double> logits(N * V), probs(N * V), losses(N);
+    ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N, C,
+                            V);
+    return loss_scale *
+           ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+  };
+  std::vector<double> logits(N * V), probs(N * V), losses(N), scratch(N * V), din(N * C), dtable(V * C);
+  ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N, C,
+                          V);
+  ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+  ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), probs.data(), targets.data(),
+                               in.data(), table.data(), N, C, V, loss_scale);
+  expect_gradient_matches("din", in, din, loss);
+  expect_gradient_matches("dtable", table, dtable, loss);
+}
+
+// Vocabularies that fill one slice, several, and several with a partial last one; rows few and many
+// (many rows make the slices narrow); gradients added to what the buffers held.
+TEST(Classifier, FastMatchesReferenceAcrossSlices) {
+  struct Shape {
+    int N, C, V;
+  };
+  for (const Shape s : {Shape{5, 7, 65}, Shape{384, 32, 1000}, Shape{3000, 16, 50}, Shape{64, 24, 8192}}) {
+    const int N = s.N, C = s.C, V = s.V;
+    Rng rng(48 + V);
+    std::vector<int32_t> targets(N);
+    for (auto& t : targets) t = static_cast<int32_t>(rng.below(V));
+    targets[0] = V - 1;  // a target in the last slice
+    auto in = random_vector(N * C, rng), table = random_vector(V * C, rng, 0.5);
+    auto din = random_vector(N * C, rng, 1e-4), dtable = random_vector(V * C, rng, 1e-4);
+    std::vector<double> logits(N * V), probs(N * V), losses(N), scratch(N * V);
+    ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N, C,
+                            V);
+    ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+    auto fdin = to_float(din), fdtable = to_float(dtable), fprobs = to_float(probs), fin = to_float(in),
+         ftable = to_float(table);
+    std::vector<float> fscratch(N * V);
+    ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), probs.data(), targets.data(),
+                                 in.data(), table.data(), N, C, V, 0.375);
+    ops::classifier_backward(fdin.data(), fdtable.data(), fscratch.data(), fprobs.data(), targets.data(),
+                             fin.data(), ftable.data(), N, C, V, 0.375f);
+    const std::string shape = std::to_string(N) + "x" + std::to_string(C) + "x" + std::to_string(V);
+    expect_close("din " + shape, fdin, din);
+    expect_close("dtable " + shape, fdtable, dtable);
+  }
+}
+
+}  // namespace
+}  // namespace cllm::test
