@@ -63,7 +63,7 @@ struct CpuKernels {
   // out[i] = in[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN), as raw bits.
   void (*to_bf16)(unsigned short* out, const float* in, long n);
 
-  // GELU, tanh approximation: out[n] = gelu(in[n]);  din[n] += gelu'(in[n]) * dout[n].
+  // GELU, tanh approximation: out[n] = gelu(in[n]);  din[n] = gelu'(in[n]) * dout[n] (overwritten).
   void (*gelu_forward)(float* out, const float* in, long n);
   void (*gelu_backward)(float* din, const float* in, const float* dout, long n);
 

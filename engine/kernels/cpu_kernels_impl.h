@@ -124,10 +124,10 @@ void gelu_forward(float* out, const float* in, long n) {
 
 void gelu_backward(float* din, const float* in, const float* dout, long n) {
   long i = 0;
-  for (; i + W <= n; i += W) store(din + i, load(din + i) + load(dout + i) * gelu_grad(load(in + i)));
+  for (; i + W <= n; i += W) store(din + i, load(dout + i) * gelu_grad(load(in + i)));
   if (i < n) {
     const long r = n - i;
-    store_part(din + i, load_part(din + i, r) + load_part(dout + i, r) * gelu_grad(load_part(in + i, r)), r);
+    store_part(din + i, load_part(dout + i, r) * gelu_grad(load_part(in + i, r)), r);
   }
 }
 

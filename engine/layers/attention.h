@@ -87,12 +87,11 @@ class Attention {
     proj_.forward<Ops>(w, a.out, a.y, N);
   }
 
-  // din[N,C] += d(in) given dout[N,C] (training passes only).
+  // din[N,C] = d(in) given dout[N,C] (overwritten; training passes only).
   template <typename Ops, typename S = typename Ops::Scalar>
   void backward(const Weights<S>& w, const Acts<S>& a, const Scratch<S>& s, const S* in, const S* dout,
                 S* din, const Pass& pass) const {
     const long N = pass.rows();
-    zero(s.dy, N * channels_);
     proj_.backward<Ops>(w, dout, a.y, s.dy, N);
     zero(s.dqkv, N * 3 * channels_);
     const auto bias = class_bias(w.p, w.g, w.k, pass);

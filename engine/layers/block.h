@@ -91,12 +91,10 @@ class Block {
   template <typename Ops, typename S = typename Ops::Scalar>
   void backward(const Weights<S>& w, const Acts<S>& a, const Scratch<S>& s, const S* in, S* dresidual,
                 const Pass& pass) const {
+    // The mixer and the MLP overwrite s.dln (each its only writer), so it is never zeroed.
     const long N = pass.rows();
-    const size_t NC = N * channels_;
-    zero(s.dln, NC);
     mlp_.backward<Ops>(w, a.mlp, s.mlp, a.ln2.out, dresidual, s.dln, N);
     ln2_.backward<Ops>(w, a.ln2, a.residual2, s.dln, dresidual, N);
-    zero(s.dln, NC);
     if (attn_) attn_->backward<Ops>(w, a.attn, s.attn, a.ln1.out, dresidual, s.dln, pass);
     if (fourier_) fourier_->backward<Ops>(w, a.mixer, s.mixer, a.ln1.out, dresidual, s.dln, pass);
     ln1_.backward<Ops>(w, a.ln1, in, s.dln, dresidual, N);

@@ -95,9 +95,9 @@ class Embedding {
   void head_forward(const Table<S>& t, S* logits, const S* in, long rows) const {
     Ops::matmul_forward(logits, in, t.rows, nullptr, static_cast<int>(rows), channels_, vocab_);
   }
-  // The head's backward with the loss's (ops/classifier.h): din[N,C] += dlogits @ table for the gradient
-  // dlogits of loss_scale times the mean loss, from the loss's probs[N,V]; accumulates the head's share of
-  // the table's gradient. `scratch` holds N x V floats.
+  // The head's backward with the loss's (ops/classifier.h): din[N,C] = dlogits @ table (overwritten) for the
+  // gradient dlogits of loss_scale times the mean loss, from the loss's probs[N,V]; accumulates the head's
+  // share of the table's gradient. `scratch` holds N x V floats.
   template <typename Ops, typename S = typename Ops::Scalar>
   void head_backward(const Table<S>& t, const S* probs, const int32_t* targets, S loss_scale, S* scratch,
                      const S* in, S* din, long rows) const {

@@ -72,15 +72,15 @@ class FourierMixer {
     proj_.forward<Ops>(w, a.out, a.y, pass.rows());
   }
 
-  // din[N,C] += d(in) given dout[N,C] (training passes only).
+  // din[N,C] = d(in) given dout[N,C] (overwritten, as the other layers; training passes only).
   template <typename Ops, typename S = typename Ops::Scalar>
   void backward(const Weights<S>& w, const Acts<S>& a, const Scratch<S>& s, const S* in, const S* dout,
                 S* din, const Pass& pass) const {
     const long N = pass.rows();
     const int C = channels_, T = pass.T;
-    zero(s.dy, N * C);
     proj_.backward<Ops>(w, dout, a.y, s.dy, N);
     zero(s.dkernel, static_cast<size_t>(C) * T);
+    zero(din, N * C);  // the convolution's backward adds into it
     Ops::causal_conv_backward(din, s.dkernel, s.dy, in, a.kernel, pass.B, T, C);
     Ops::damped_kernel_backward(w.g + amplitude_, w.g + log_decay_, w.g + frequency_, w.g + phase_, s.dkernel,
                                 w.p + amplitude_, w.p + log_decay_, w.p + frequency_, w.p + phase_, C, kModes,

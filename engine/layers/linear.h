@@ -20,7 +20,7 @@ class Linear {
   void forward(const Weights<S>& w, S* out, const S* in, long rows) const {
     Ops::matmul_forward(out, in, w.p + weight_, w.p + bias_, static_cast<int>(rows), in_, out_);
   }
-  // din[N,IN] += dout @ weight; accumulates the weight and bias gradients.
+  // din[N,IN] = dout @ weight (overwritten); accumulates the weight and bias gradients.
   template <typename Ops, typename S = typename Ops::Scalar>
   void backward(const Weights<S>& w, const S* dout, const S* in, S* din, long rows) const {
     Ops::matmul_backward(din, w.g + weight_, w.g + bias_, dout, in, w.p + weight_, static_cast<int>(rows),

@@ -45,14 +45,12 @@ class Mlp {
     Ops::gelu_forward(a.gelu, a.fc, rows * fc_.out());
     proj_.forward<Ops>(w, a.out, a.gelu, rows);
   }
-  // din[N,C] += d(in) given dout[N,C].
+  // din[N,C] = d(in) given dout[N,C] (overwritten).
   template <typename Ops, typename S = typename Ops::Scalar>
   void backward(const Weights<S>& w, const Acts<S>& a, const Scratch<S>& s, const S* in, const S* dout,
                 S* din, long rows) const {
     const size_t hidden = rows * fc_.out();
-    zero(s.dgelu, hidden);
     proj_.backward<Ops>(w, dout, a.gelu, s.dgelu, rows);
-    zero(s.dfc, hidden);
     Ops::gelu_backward(s.dfc, a.fc, s.dgelu, static_cast<long>(hidden));
     fc_.backward<Ops>(w, s.dfc, in, din, rows);
   }

@@ -152,7 +152,6 @@ class Transformer {
     const long N = pass.rows();
     const int C = config_.n_embd, V = config_.vocab_size;
     const layers::Weights<S> w{params_.data(), gradients.data(), constants_.data()};
-    layers::zero(a.dlnf, N * C);
     const auto& embedding = graph_.embedding();
     const auto table = embedding.table(w, a.table, a.dtable);
     if (embedding.composed()) layers::zero(a.dtable, static_cast<size_t>(V) * C);

@@ -32,8 +32,8 @@ void classifier_backward(float* din, float* dtable, float* scratch, const float*
       const int t = targets[n] - v0;
       if (t >= 0 && t < vn) d[t] -= scale;
     });
-    kernels::sgemm(false, false, N, C, vn, 1.0f, scratch, slice, table + static_cast<long>(v0) * C, C, 1.0f,
-                   din, C);
+    kernels::sgemm(false, false, N, C, vn, 1.0f, scratch, slice, table + static_cast<long>(v0) * C, C,
+                   v0 == 0 ? 0.0f : 1.0f, din, C);
     kernels::sgemm(true, false, vn, C, N, 1.0f, scratch, slice, in, C, 1.0f,
                    dtable + static_cast<long>(v0) * C, C);
   }

@@ -13,8 +13,8 @@
 namespace cllm::ops {
 
 // dlogits = loss_scale * (probs[N,V] - onehot(targets)) / N (cross_entropy_backward), then
-// din[N,C] += dlogits @ table[V,C];  dtable[V,C] += dlogits^T @ in[N,C]. `scratch` holds N x V floats;
-// what it holds afterwards is unspecified.
+// din[N,C] = dlogits @ table[V,C] (overwritten, as matmul_backward);  dtable[V,C] += dlogits^T @ in[N,C].
+// `scratch` holds N x V floats; what it holds afterwards is unspecified.
 template <typename S>
 void classifier_backward_ref(S* din, S* dtable, S* scratch, const S* probs, const int32_t* targets,
                              const S* in, const S* table, int N, int C, int V, S loss_scale) {

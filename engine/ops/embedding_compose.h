@@ -40,8 +40,8 @@ void embedding_compose_backward_ref(S* droots, S* daffixes, const S* dtable, con
 void embedding_compose_forward(float* table, const float* roots, const float* affixes, const int32_t* root_of,
                                const int32_t* affix_of, int V, int C);
 // Serial: words sharing a root would race; O(V C), small next to the head's product.
-inline void embedding_compose_backward(float* droots, float* daffixes, const float* dtable, const int32_t* root_of,
-                                       const int32_t* affix_of, int V, int C) {
+inline void embedding_compose_backward(float* droots, float* daffixes, const float* dtable,
+                                       const int32_t* root_of, const int32_t* affix_of, int V, int C) {
   embedding_compose_backward_ref(droots, daffixes, dtable, root_of, affix_of, V, C);
 }
 

@@ -22,7 +22,8 @@ void gelu_forward_ref(S* out, const S* inp, long N) {
   }
 }
 
-// dinp[N] += gelu'(inp) * dout
+// dinp[N] = gelu'(inp) * dout   (OVERWRITTEN: the MLP's hidden gradient has no other writer, so it is
+// never zeroed first)
 template <typename S>
 void gelu_backward_ref(S* dinp, const S* inp, const S* dout, long N) {
   using std::sqrt, std::tanh;
@@ -34,7 +35,7 @@ void gelu_backward_ref(S* dinp, const S* inp, const S* dout, long N) {
     const S th = tanh(u);
     const S sech2 = S(1) - th * th;
     const S grad = S(0.5) * (S(1) + th) + S(0.5) * x * sech2 * k * (S(1) + (S(3) * S(kGeluCubic)) * x * x);
-    dinp[i] += grad * dout[i];
+    dinp[i] = grad * dout[i];
   }
 }
 

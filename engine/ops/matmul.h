@@ -1,6 +1,8 @@
 #pragma once
 // Fully connected layer (PyTorch nn.Linear convention: weight is [out, in]).
 
+#include <algorithm>
+
 #include "ops/shape_check.h"
 
 namespace cllm::ops {
@@ -23,12 +25,14 @@ void matmul_forward_ref(S* out, const S* inp, const S* weight, const S* bias, in
     }
 }
 
-// dinp[N,C] += dout @ weight;  dweight[OC,C] += dout^T @ inp;  dbias[OC] += column sums of dout
+// dinp[N,C] = dout @ weight (OVERWRITTEN: every input gradient of a linear layer has it as its only
+// writer, so it is never zeroed first);  dweight[OC,C] += dout^T @ inp;  dbias[OC] += column sums of dout
 // (dbias may be null).
 template <typename S>
 void matmul_backward_ref(S* dinp, S* dweight, S* dbias, const S* dout, const S* inp, const S* weight, int N,
                          int C, int OC) {
   check_matmul_shape("matmul_backward", N, C, OC);
+  std::fill(dinp, dinp + static_cast<long>(N) * C, S(0));
   for (int n = 0; n < N; ++n)
     for (int o = 0; o < OC; ++o) {
       const S d = dout[static_cast<long>(n) * OC + o];
