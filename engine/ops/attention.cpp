@@ -19,6 +19,22 @@ struct HeadScratch {
   }
 };
 
+// The backward asks for the next head's inputs to be brought into L2 while this head computes. In
+// training they were written long before (by the forward pass) and come from L3 or memory in short strided
+// runs that the hardware prefetchers do not pick up in time: at T = 64 the kernel ran 1.8x slower in a
+// training step than on warm data, and the prefetch made the step 1.02x faster (1.10x at T = 256). Not
+// past kPrefetchMaxPositions: there a head's inputs (4 T hs + T^2 floats) crowd the current head out of
+// L2 (T = 1024 ran 2% slower). The forward reads what the qkv product has just written: no gain there.
+constexpr int kPrefetchMaxPositions = 256;
+
+void prefetch_head(const float* rows, long stride, int T, int hs) {
+  for (int t = 0; t < T; ++t)
+    for (int d = 0; d < hs; d += 16) __builtin_prefetch(rows + t * stride + d, 0, 2);
+}
+void prefetch_block(const float* p, long n) {
+  for (long i = 0; i < n; i += 16) __builtin_prefetch(p + i, 0, 2);
+}
+
 }  // namespace
 
 // One (batch, head) pair per task, each the vector kernel over strided views of q|k|v: only the causal
@@ -60,6 +76,13 @@ void attention_backward(float* dinp, const float* dout, const float* inp, const 
     const float* q = inp + b * T * C3 + h * hs;
     float* dq = dinp + b * T * C3 + h * hs;
     float* ds = bias ? scratch.square.data() : nullptr;  // only d(beta) needs the score gradients
+    if (T <= kPrefetchMaxPositions && bh + 1 < static_cast<long>(B) * NH) {
+      const long nb = (bh + 1) / NH, nh = (bh + 1) % NH;
+      const float* nq = inp + nb * T * C3 + nh * hs;
+      for (int part = 0; part < 3; ++part) prefetch_head(nq + part * C, C3, T, hs);
+      prefetch_head(dout + nb * T * C + nh * hs, C, T, hs);
+      prefetch_block(att + (bh + 1) * T * T, static_cast<long>(T) * T);
+    }
     kernels::cpu_kernels().attention_backward(dq, dq + C, dq + 2 * C, ds, dout + b * T * C + h * hs, C,
                                               att + bh * T * T, q, q + C, q + 2 * C, C3, T, hs, scale,
                                               scratch.work.data());
