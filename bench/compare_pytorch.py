@@ -19,7 +19,10 @@ loads, from OPENBLAS_CORETYPE. So PyTorch runs in child processes of this script
 --pytorch-worker mode), one per kernel set, one after the other, each with OPENBLAS_CORETYPE set and
 LD_LIBRARY_PATH pointing at the OpenMP OpenBLAS; each child checks that library actually loaded (and
 refuses to run otherwise) and that OpenBLAS runs the kernels asked for (a kernel set it does not honour is
-skipped). With --blas-core best (the default) the candidates are the kernel sets this CPU supports among
+skipped). The children also keep glibc from handing large blocks back to the system (MALLOC_MMAP_MAX_=0,
+MALLOC_TRIM_THRESHOLD_): PyTorch allocates every activation afresh, and by default glibc maps each large
+block (such as the logits at vocabulary 8192) on its own and unmaps it when freed, so its pages fault in
+again on every step; measured in this VM, that made PyTorch's forward at vocabulary 8192 five times slower. With --blas-core best (the default) the candidates are the kernel sets this CPU supports among
 Haswell (AVX2, FMA), SkylakeX (AVX-512 F/BW/DQ/VL/CD) and Cooperlake (SkylakeX's + AVX512_BF16); the
 suite's tiny shape is also timed at 1 thread. Each job reports its fastest set-up (kernel set and thread
 count). --blas-core NAME uses that one kernel set. Run it from anywhere with Debian's python3-torch (see
@@ -267,11 +270,17 @@ def pytorch_worker():
     print(json.dumps(report))
 
 
+# No block mapped on its own and no trimming: freed blocks stay in the heap for the next step's tensors
+# (see the module docstring).
+PYTORCH_MALLOC_ENV = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 40)}
+
+
 def run_pytorch(core, request):
     """Runs pytorch_worker in a child process of this script with OPENBLAS_CORETYPE=core (OpenBLAS reads it
     once, when it loads) and the OpenMP OpenBLAS first on LD_LIBRARY_PATH; returns its report."""
     paths = [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(":") if p and p != OPENMP_BLAS_DIR]
-    env = dict(os.environ, LD_LIBRARY_PATH=":".join([OPENMP_BLAS_DIR] + paths), OPENBLAS_CORETYPE=core)
+    env = dict(os.environ, LD_LIBRARY_PATH=":".join([OPENMP_BLAS_DIR] + paths), OPENBLAS_CORETYPE=core,
+               **PYTORCH_MALLOC_ENV)
     result = subprocess.run([sys.executable, os.path.abspath(__file__), WORKER_FLAG],
                             input=json.dumps(dict(request, core=core)), stdout=subprocess.PIPE, text=True, env=env)
     if result.returncode != 0:
@@ -479,7 +488,8 @@ def main():
                           "torch": setup["torch"], "torch_config": setup["torch_config"],
                           "blas_library": setup["blas_library"], "blas": setup["blas"],
                           "blas_core": a.blas_core, "blas_cores_tried": candidates.tried,
-                          "blas_cores_skipped": candidates.skipped, "cllm": str(a.cllm),
+                          "blas_cores_skipped": candidates.skipped, "pytorch_malloc_env": PYTORCH_MALLOC_ENV,
+                          "cllm": str(a.cllm),
                           "shapes": results}, indent=1))
         return
     header = [f"cpu: {cpu}",
@@ -487,6 +497,8 @@ def main():
               f"PyTorch: {setup['torch_config']}",
               f"BLAS: {setup['blas_library']} ({setup['blas']}, OpenMP)",
               f"OpenBLAS kernels: {blas_cores_description(a, candidates)}",
+              "PyTorch's malloc: " + " ".join(f"{k}={v}" for k, v in PYTORCH_MALLOC_ENV.items()) +
+              " (freed blocks stay in the heap)",
               f"cllm: {a.cllm}"]
     print_table(header, results)
 

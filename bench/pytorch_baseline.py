@@ -4,9 +4,12 @@
 Same architecture (pre-LayerNorm GPT, learned positions, tied head, GELU MLP), same initialisation,
 AdamW settings, warmup + cosine schedule, clipping, char tokenizer with ids by descending frequency,
 last-10% validation split, and the same evaluation (non-overlapping windows over the whole split).
-Run with Debian's python3-torch on the OpenMP OpenBLAS (see README, "Results"):
+Run with Debian's python3-torch on the OpenMP OpenBLAS, with glibc keeping freed blocks in the heap
+(PyTorch allocates every activation afresh; by default large blocks are unmapped when freed and fault in
+again on the next step; see bench/compare_pytorch.py and README, "Results"):
 
-    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_baseline.py CORPUS
+    MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1099511627776 \
+      LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_baseline.py CORPUS
 """
 import argparse
 import collections
