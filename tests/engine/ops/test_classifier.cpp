@@ -2,6 +2,8 @@
 // works through slices of the vocabulary) held to it.
 #include "ops/classifier.h"
 
+#include <omp.h>
+
 #include "op_test_util.h"
 
 namespace cllm::test {
@@ -31,34 +33,39 @@ TEST(Classifier, ReferenceGradientsMatchFiniteDifferences) {
 }
 
 // Vocabularies that fill one slice, several, and several with a partial last one; rows few and many
-// (many rows make the slices narrow); gradients added to what the buffers held.
+// (many rows make the slices narrow); gradients added to what the buffers held. On one thread the op
+// works through slices; with more (outside a parallel region) the library's threads take whole rows.
 TEST(Classifier, FastMatchesReferenceAcrossSlices) {
   struct Shape {
     int N, C, V;
   };
-  for (const Shape s : {Shape{5, 7, 65}, Shape{384, 32, 1000}, Shape{3000, 16, 50}, Shape{64, 24, 8192}}) {
-    const int N = s.N, C = s.C, V = s.V;
-    Rng rng(48 + V);
-    std::vector<int32_t> targets(N);
-    for (auto& t : targets) t = static_cast<int32_t>(rng.below(V));
-    targets[0] = V - 1;  // a target in the last slice
-    auto in = random_vector(N * C, rng), table = random_vector(V * C, rng, 0.5);
-    auto din = random_vector(N * C, rng, 1e-4), dtable = random_vector(V * C, rng, 1e-4);
-    std::vector<double> logits(N * V), probs(N * V), losses(N), scratch(N * V);
-    ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N, C,
-                            V);
-    ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
-    auto fdin = to_float(din), fdtable = to_float(dtable), fprobs = to_float(probs), fin = to_float(in),
-         ftable = to_float(table);
-    std::vector<float> fscratch(N * V);
-    ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), probs.data(), targets.data(),
-                                 in.data(), table.data(), N, C, V, 0.375);
-    ops::classifier_backward(fdin.data(), fdtable.data(), fscratch.data(), fprobs.data(), targets.data(),
-                             fin.data(), ftable.data(), N, C, V, 0.375f);
-    const std::string shape = std::to_string(N) + "x" + std::to_string(C) + "x" + std::to_string(V);
-    expect_close("din " + shape, fdin, din);
-    expect_close("dtable " + shape, fdtable, dtable);
-  }
+  const int threads_before = omp_get_max_threads();
+  for (int threads : {1, 2})
+    for (const Shape s : {Shape{5, 7, 65}, Shape{384, 32, 1000}, Shape{3000, 16, 50}, Shape{64, 24, 8192}}) {
+      omp_set_num_threads(threads);
+      const int N = s.N, C = s.C, V = s.V;
+      Rng rng(48 + V);
+      std::vector<int32_t> targets(N);
+      for (auto& t : targets) t = static_cast<int32_t>(rng.below(V));
+      targets[0] = V - 1;  // a target in the last slice
+      auto in = random_vector(N * C, rng), table = random_vector(V * C, rng, 0.5);
+      auto din = random_vector(N * C, rng, 1e-4), dtable = random_vector(V * C, rng, 1e-4);
+      std::vector<double> logits(N * V), probs(N * V), losses(N), scratch(N * V);
+      ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N,
+                              C, V);
+      ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+      auto fdin = to_float(din), fdtable = to_float(dtable), fprobs = to_float(probs), fin = to_float(in),
+           ftable = to_float(table);
+      std::vector<float> fscratch(N * V);
+      ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), probs.data(), targets.data(),
+                                   in.data(), table.data(), N, C, V, 0.375);
+      ops::classifier_backward(fdin.data(), fdtable.data(), fscratch.data(), fprobs.data(), targets.data(),
+                               fin.data(), ftable.data(), N, C, V, 0.375f);
+      const std::string shape = std::to_string(N) + "x" + std::to_string(C) + "x" + std::to_string(V);
+      omp_set_num_threads(threads_before);
+      expect_close("din " + shape + ", " + std::to_string(threads) + " threads", fdin, din);
+      expect_close("dtable " + shape + ", " + std::to_string(threads) + " threads", fdtable, dtable);
+    }
 }
 
 }  // namespace
