@@ -80,7 +80,6 @@ class FourierMixer {
     const int C = channels_, T = pass.T;
     proj_.backward<Ops>(w, dout, a.y, s.dy, N);
     zero(s.dkernel, static_cast<size_t>(C) * T);
-    zero(din, N * C);  // the convolution's backward adds into it
     Ops::causal_conv_backward(din, s.dkernel, s.dy, in, a.kernel, pass.B, T, C);
     Ops::damped_kernel_backward(w.g + amplitude_, w.g + log_decay_, w.g + frequency_, w.g + phase_, s.dkernel,
                                 w.p + amplitude_, w.p + log_decay_, w.p + frequency_, w.p + phase_, C, kModes,

@@ -115,7 +115,7 @@ void causal_conv_backward(float* du, float* dh, const float* dy, const float* u,
         f.inverse();
         for (int t = 0; t < T; ++t)
           for (int c = 0; c < C; ++c)
-            du[(b * T + t) * C + c] += f.real()[static_cast<long>(c) * n + t] * inv_n;
+            du[(b * T + t) * C + c] = f.real()[static_cast<long>(c) * n + t] * inv_n;
       });
   kernels::RealFftBatch& f = thread_batch(n, C);
   std::copy(G.begin(), G.end(), f.spectrum());

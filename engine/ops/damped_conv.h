@@ -7,6 +7,7 @@
 // (O(T^2) per channel); the fast convolution uses FFTs zero-padded to 2T (no wrap-around) in
 // O(T log T), forward and backward.
 
+#include <algorithm>
 #include <cmath>
 
 #include "ops/shape_check.h"
@@ -72,11 +73,13 @@ void causal_conv_forward_ref(S* y, const S* u, const S* h, int B, int T, int C) 
       }
 }
 
-// du[B,T,C] += d(u), dh[C,T] += d(h), given dy[B,T,C]:
+// du[B,T,C] = d(u) (OVERWRITTEN: the Fourier mixer's input gradient has no other writer), dh[C,T] += d(h),
+// given dy[B,T,C]:
 //   du[b,s,c] = sum_{t>=s} dy[b,t,c] h_c[t-s],  dh_c[k] = sum_b sum_{t>=k} dy[b,t,c] u[b,t-k,c].
 template <typename S>
 void causal_conv_backward_ref(S* du, S* dh, const S* dy, const S* u, const S* h, int B, int T, int C) {
   check_conv_shape("causal_conv_backward", B, T, C);
+  std::fill(du, du + static_cast<long>(B) * T * C, S(0));
   for (int b = 0; b < B; ++b)
     for (int t = 0; t < T; ++t)
       for (int c = 0; c < C; ++c) {
@@ -90,8 +93,7 @@ void causal_conv_backward_ref(S* du, S* dh, const S* dy, const S* u, const S* h,
 }
 
 // Decoding: position t of NS sequences from their inputs so far, history[NS,C,T_max] (channel-major,
-// positions 0..t),
-// and the kernel h[C,T_max]: y[NS,C]. O(t) per channel: the cached form of the convolution.
+// positions 0..t), and the kernel h[C,T_max]: y[NS,C]. O(t) per channel: the cached form of the convolution.
 template <typename S>
 void causal_conv_step_ref(S* y, const S* history, const S* h, int NS, int t, int T_max, int C) {
   check_conv_shape("causal_conv_step", NS, T_max, C);
