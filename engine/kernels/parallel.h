@@ -26,12 +26,18 @@ namespace cllm::kernels {
 // pairs), a grain of 4096 and one of 32768 ran equally fast; splitting nothing was 6% slower.
 constexpr long kParallelGrain = 32768;
 
+// OpenMP can give work to more threads than the calling one: not inside a parallel region (the engine's
+// products and loops then run on the calling thread only), and more than one thread set.
+inline bool openmp_threads_available() {
+  return !omp_in_parallel() && omp_get_max_threads() >= 2;
+}
+
 // Small work never enters OpenMP: even a region that runs on one thread costs libgomp a futex system call
 // (measured: 34 per decoded token, the largest cost of batch-1 decoding in a VM).
 template <typename Body>
 void parallel_for(long n, long work, Body body) {
   const bool team = in_spin_team();
-  if (work < kParallelGrain || n < 2 || (!team && (omp_get_max_threads() < 2 || omp_in_parallel()))) {
+  if (work < kParallelGrain || n < 2 || (!team && !openmp_threads_available())) {
     for (long i = 0; i < n; ++i) body(i);
     return;
   }
@@ -61,7 +67,7 @@ void parallel_chunks(long n, long work_per_element, Body body) {
 // thread, zeroed at the start. Afterwards out[0..width) += sum of partials.
 template <typename Body>
 void parallel_reduce_rows(long n, int width, float* out, long work, Body body) {
-  const bool parallel = work >= kParallelGrain && n >= 2 && !omp_in_parallel() && omp_get_max_threads() >= 2;
+  const bool parallel = work >= kParallelGrain && n >= 2 && openmp_threads_available();
   if (!parallel) {
     for (long i = 0; i < n; ++i) body(i, out);
     return;

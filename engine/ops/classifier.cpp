@@ -1,7 +1,5 @@
 #include "ops/classifier.h"
 
-#include <omp.h>
-
 #include <algorithm>
 
 #include "kernels/gemm.h"
@@ -19,7 +17,7 @@ namespace {
 constexpr long kSliceFloats = 128 * 1024;
 
 int slice_columns(int N, int V) {
-  if (!omp_in_parallel() && omp_get_max_threads() > 1) return V;
+  if (kernels::openmp_threads_available()) return V;
   return static_cast<int>(std::clamp<long>(kSliceFloats / N / 16 * 16, 16, V));
 }
 
