@@ -135,8 +135,8 @@ void attention_backward_ref(S* dinp, const S* dout, const S* inp, const S* att, 
 
 // Decoding: one new position t per sequence. q[NS,3C] holds each sequence's new q|k|v row (only q is
 // read); kc[NS,C,T_max] (channel-major) and vc[NS,T_max,C] the cached keys and values of positions 0..t
-// (t included) ->
-// out[NS,C]; scores[NS,NH,T_max] is scratch. A bias reads the classes of sequence s at s * stride.
+// (t included) -> out[NS,C]; scores[NS,NH,T_max] is scratch. A bias reads the classes of sequence s at s *
+// stride.
 template <typename S>
 void attention_step_ref(S* out, S* scores, const S* q, const S* kc, const S* vc, int NS, int t, int T_max,
                         int C, int NH, const std::type_identity_t<ClassBias<S>>* bias) {
