@@ -49,6 +49,9 @@ struct CpuKernels {
   // sum_i e^(x[i] - shift) over n floats (shift >= every x[i]: the terms are at most 1), summed in float
   // vectors over short runs and in double across them.
   double (*sum_exp)(const float* x, long n, float shift);
+  // out[i] = scale * e^(x[i] - shift) over n floats (out may be x): probabilities from logits and their
+  // log-sum-exp, scaled as a gradient needs them.
+  void (*scaled_exp)(float* out, const float* x, long n, float shift, float scale);
 
   // The first i with x[i] = max x over n >= 1 floats (greedy decoding's pick, and the shift of sum_exp).
   // NaN is never the maximum.
@@ -56,9 +59,6 @@ struct CpuKernels {
 
   // sum_i x[i]^2 over n floats, squared and summed in double (the gradient norm).
   double (*sum_squares)(const float* x, long n);
-
-  // out[n] = softmax(z)[n] (out may be z); returns log sum_i e^z[i], so -log p[t] = that - z[t].
-  float (*softmax)(float* out, const float* z, long n);
 
   // out[i] = in[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN), as raw bits.
   void (*to_bf16)(unsigned short* out, const float* in, long n);

@@ -160,6 +160,12 @@ double sum_exp(const float* x, long n, float shift) {
   return exp_sum(nullptr, x, n, shift);
 }
 
+void scaled_exp(float* out, const float* x, long n, float shift, float scale) {
+  long i = 0;
+  for (; i + W <= n; i += W) store(out + i, vexp(load(x + i) - shift) * scale);
+  if (i < n) store_part(out + i, vexp(load_part(x + i, n - i) - shift) * scale, n - i);
+}
+
 // Each lane keeps its largest value and where it first saw it (NaN never wins a comparison); the lanes
 // then agree on the largest value and its first position.
 long argmax(const float* x, long n) {
@@ -806,9 +812,9 @@ const CpuKernels table = {Isa::CLLM_ISA_ENUM,
                           attention_forward,
                           attention_backward,
                           sum_exp,
+                          scaled_exp,
                           argmax,
                           sum_squares,
-                          softmax,
                           to_bf16,
                           gelu_forward,
                           gelu_backward,

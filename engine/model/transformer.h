@@ -135,7 +135,7 @@ class Transformer {
     graph_.final_norm().template forward<Ops>(w, a.lnf, x, N);
     embedding.template head_forward<Ops>(table, a.logits, a.lnf.out, N);
     if (!targets) return std::numeric_limits<S>::quiet_NaN();
-    return Ops::cross_entropy_forward(a.probs, a.losses, a.logits, ws.targets_.data(), static_cast<int>(N),
+    return Ops::cross_entropy_forward(a.lse, a.losses, a.logits, ws.targets_.data(), static_cast<int>(N),
                                       config_.vocab_size);
   }
 
@@ -155,7 +155,7 @@ class Transformer {
     const auto& embedding = graph_.embedding();
     const auto table = embedding.table(w, a.table, a.dtable);
     if (embedding.composed()) layers::zero(a.dtable, static_cast<size_t>(V) * C);
-    embedding.template head_backward<Ops>(table, a.probs, ws.targets_.data(), loss_scale, a.dlogits,
+    embedding.template head_backward<Ops>(table, a.logits, a.lse, ws.targets_.data(), loss_scale, a.dlogits,
                                           a.lnf.out, a.dlnf, N);
     // dresidual carries d(loss)/d(residual stream) down through the blocks.
     layers::zero(a.dresidual, N * C);
@@ -274,7 +274,7 @@ class Transformer {
     S* encoded = nullptr;  // [N,C]
     std::vector<typename layers::Block::Acts<S>> blocks;
     layers::LayerNorm::Acts<S> lnf;
-    S *logits = nullptr, *probs = nullptr, *losses = nullptr;  // [N,V], [N,V], [N]
+    S *logits = nullptr, *lse = nullptr, *losses = nullptr;  // [N,V], [N] (log-sum-exp of each row), [N]
     // backward
     S *dlogits = nullptr, *dlnf = nullptr, *dresidual = nullptr;  // [N,V] (the head's scratch), [N,C], [N,C]
     S* dtable = nullptr;                                          // [V,C] (word roots only)
@@ -322,7 +322,7 @@ class Transformer {
     for (const auto& block : graph.blocks()) a.blocks.push_back(block.plan(s, pass, false));
     a.lnf = graph.final_norm().plan(s, "ln_f", N);
     a.logits = s.take("logits", N * V);
-    a.probs = s.take("probs", N * V);
+    a.lse = s.take("lse", N);
     a.losses = s.take("losses", N);
     a.dlogits = s.take("backward.dlogits", N * V);
     a.dlnf = s.take("backward.dln_f", N * C);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/cpu_kernels.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 
@@ -23,7 +24,7 @@ int slice_columns(int N, int V) {
 
 }  // namespace
 
-void classifier_backward(float* din, float* dtable, float* scratch, const float* probs,
+void classifier_backward(float* din, float* dtable, float* scratch, const float* logits, const float* lse,
                          const int32_t* targets, const float* in, const float* table, int N, int C, int V,
                          float loss_scale) {
   CLLM_CHECK_SHAPE("classifier_backward", N >= 1 && C >= 1 && V >= 1);
@@ -32,10 +33,9 @@ void classifier_backward(float* din, float* dtable, float* scratch, const float*
   for (int v0 = 0; v0 < V; v0 += slice) {
     const int vn = std::min(slice, V - v0);
     // dlogits[:, v0:v0+vn] into scratch [N, slice], then both products read it from cache.
-    kernels::parallel_for(N, static_cast<long>(N) * vn, [&](long n) {
-      const float* p = probs + n * V + v0;
+    kernels::parallel_for(N, static_cast<long>(N) * vn * 4, [&](long n) {
       float* d = scratch + n * slice;
-      for (int v = 0; v < vn; ++v) d[v] = p[v] * scale;
+      kernels::cpu_kernels().scaled_exp(d, logits + n * V + v0, vn, lse[n], scale);
       const int t = targets[n] - v0;
       if (t >= 0 && t < vn) d[t] -= scale;
     });

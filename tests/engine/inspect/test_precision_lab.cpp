@@ -77,7 +77,7 @@ TEST_F(PrecisionLab, ReportsEveryActivationAndEveryGradientInModelOrder) {
   for (const auto& t : report().activations) got.push_back(t.name);
   EXPECT_EQ(got, expected);
   for (const char* name : {"embedding.out", "h.0.ln_1.out", "h.0.attn.qkv", "h.0.attn.att", "h.1.mlp.gelu",
-                           "logits", "probs", "losses"})
+                           "logits", "lse", "losses"})
     EXPECT_NE(std::find(got.begin(), got.end(), name), got.end()) << name;
 
   got.clear();

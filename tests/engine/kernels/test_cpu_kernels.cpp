@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -256,20 +257,21 @@ TEST_P(CpuKernelsTest, AdamWMatchesTheScalarUpdate) {
   }
 }
 
-TEST_P(CpuKernelsTest, SoftmaxMatchesDoubleWithLogSumExp) {
+TEST_P(CpuKernelsTest, ScaledExpMatchesDouble) {
   const CpuKernels& k = *GetParam();
-  for (long n : {1L, 5L, 16L, 65L, 8192L, 40000L}) {
-    auto z = random_vector(n, 5.0f, 17 + n);
-    double maxval = z[0], sum = 0;
-    for (float v : z) maxval = std::max<double>(maxval, v);
-    for (float v : z) sum += std::exp(v - maxval);
-    std::vector<float> p(n);
-    const float lse = k.softmax(p.data(), z.data(), n);
-    EXPECT_NEAR(lse, maxval + std::log(sum), 1e-5 * (1 + std::abs(maxval))) << k.name << " n=" << n;
-    for (long i = 0; i < n; ++i)
-      EXPECT_NEAR(p[i], std::exp(z[i] - maxval) / sum, 1e-6) << k.name << " n=" << n;
-    k.softmax(z.data(), z.data(), n);  // in place
-    EXPECT_EQ(z, p);
+  for (long n : {1L, 5L, 16L, 65L, 8192L}) {
+    auto x = random_vector(n, 5.0f, 17 + n);
+    const float shift = 6.5f, scale = 0.375f;
+    std::vector<float> out(n + 1, -1.0f);  // the float after the n must stay untouched
+    k.scaled_exp(out.data(), x.data(), n, shift, scale);
+    for (long i = 0; i < n; ++i) {
+      const double expected = scale * std::exp(double(x[i] - shift));  // the difference rounded as in float
+      EXPECT_NEAR(out[i], expected, 5e-7 * expected) << k.name << " n=" << n << " i=" << i;
+    }
+    EXPECT_EQ(out[n], -1.0f) << k.name << " n=" << n;
+    k.scaled_exp(x.data(), x.data(), n, shift, scale);  // in place
+    x.push_back(-1.0f);
+    EXPECT_EQ(x, out) << k.name << " n=" << n;
   }
 }
 

@@ -16,18 +16,18 @@ TEST(Classifier, ReferenceGradientsMatchFiniteDifferences) {
   Rng rng(47);
   auto in = random_vector(N * C, rng), table = random_vector(V * C, rng);
   auto loss = [&] {
-    std::vector<double> logits(N * V), probs(N * V), losses(N);
+    std::vector<double> logits(N * V), lse(N), losses(N);
     ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N, C,
                             V);
     return loss_scale *
-           ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+           ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
   };
-  std::vector<double> logits(N * V), probs(N * V), losses(N), scratch(N * V), din(N * C), dtable(V * C);
+  std::vector<double> logits(N * V), lse(N), losses(N), scratch(N * V), din(N * C), dtable(V * C);
   ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N, C,
                           V);
-  ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
-  ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), probs.data(), targets.data(),
-                               in.data(), table.data(), N, C, V, loss_scale);
+  ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
+  ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), logits.data(), lse.data(),
+                               targets.data(), in.data(), table.data(), N, C, V, loss_scale);
   expect_gradient_matches("din", in, din, loss);
   expect_gradient_matches("dtable", table, dtable, loss);
 }
@@ -50,17 +50,17 @@ TEST(Classifier, FastMatchesReferenceAcrossSlices) {
       targets[0] = V - 1;  // a target in the last slice
       auto in = random_vector(N * C, rng), table = random_vector(V * C, rng, 0.5);
       auto din = random_vector(N * C, rng, 1e-4), dtable = random_vector(V * C, rng, 1e-4);
-      std::vector<double> logits(N * V), probs(N * V), losses(N), scratch(N * V);
+      std::vector<double> logits(N * V), lse(N), losses(N), scratch(N * V);
       ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N,
                               C, V);
-      ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
-      auto fdin = to_float(din), fdtable = to_float(dtable), fprobs = to_float(probs), fin = to_float(in),
-           ftable = to_float(table);
+      ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
+      auto fdin = to_float(din), fdtable = to_float(dtable), flogits = to_float(logits), flse = to_float(lse),
+           fin = to_float(in), ftable = to_float(table);
       std::vector<float> fscratch(N * V);
-      ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), probs.data(), targets.data(),
-                                   in.data(), table.data(), N, C, V, 0.375);
-      ops::classifier_backward(fdin.data(), fdtable.data(), fscratch.data(), fprobs.data(), targets.data(),
-                               fin.data(), ftable.data(), N, C, V, 0.375f);
+      ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), logits.data(), lse.data(),
+                                   targets.data(), in.data(), table.data(), N, C, V, 0.375);
+      ops::classifier_backward(fdin.data(), fdtable.data(), fscratch.data(), flogits.data(), flse.data(),
+                               targets.data(), fin.data(), ftable.data(), N, C, V, 0.375f);
       const std::string shape = std::to_string(N) + "x" + std::to_string(C) + "x" + std::to_string(V);
       omp_set_num_threads(threads_before);
       expect_close("din " + shape + ", " + std::to_string(threads) + " threads", fdin, din);

@@ -96,26 +96,31 @@ TEST(CrossEntropy, ReferenceGradientMatchesFiniteDifferences) {
   Rng rng(45);
   auto logits = random_vector(N * V, rng, 2.0);
   auto loss = [&] {
-    std::vector<double> probs(N * V), losses(N);
-    return ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+    std::vector<double> lse(N), losses(N);
+    return ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
   };
-  std::vector<double> probs(N * V), losses(N), dlogits(N * V);
-  ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
-  ops::cross_entropy_backward_ref(dlogits.data(), probs.data(), targets.data(), N, V, 1.0);
+  std::vector<double> lse(N), losses(N), dlogits(N * V);
+  ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
+  ops::cross_entropy_backward_ref(dlogits.data(), logits.data(), lse.data(), targets.data(), N, V, 1.0);
   expect_gradient_matches("dlogits", logits, dlogits, loss);
   // A loss scale scales the gradient.
   std::vector<double> scaled(N * V);
-  ops::cross_entropy_backward_ref(scaled.data(), probs.data(), targets.data(), N, V, 2.5);
+  ops::cross_entropy_backward_ref(scaled.data(), logits.data(), lse.data(), targets.data(), N, V, 2.5);
   for (int i = 0; i < N * V; ++i) EXPECT_NEAR(scaled[i], 2.5 * dlogits[i], 1e-15);
+  // In place over the logits, as the op allows.
+  auto in_place = logits;
+  ops::cross_entropy_backward_ref(in_place.data(), in_place.data(), lse.data(), targets.data(), N, V, 1.0);
+  EXPECT_EQ(in_place, dlogits);
 }
 
 TEST(CrossEntropy, UniformLogitsGiveLogV) {
   const int N = 3, V = 65;
-  std::vector<double> logits(N * V, 0.25), probs(N * V), losses(N);
+  std::vector<double> logits(N * V, 0.25), lse(N), losses(N);
   const std::vector<int32_t> targets = {0, 10, 64};
   const double mean =
-      ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+      ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
   EXPECT_NEAR(mean, std::log(65.0), 1e-12);
+  for (double l : lse) EXPECT_NEAR(l, 0.25 + std::log(65.0), 1e-12);
 }
 
 TEST(CrossEntropy, FastMatchesReferenceIncludingExtremeLogits) {
@@ -125,15 +130,15 @@ TEST(CrossEntropy, FastMatchesReferenceIncludingExtremeLogits) {
   logits[5] = 80.0;  // saturating row: the loss must stay finite for the other targets
   std::vector<int32_t> targets(N);
   for (auto& t : targets) t = static_cast<int32_t>(rng.below(V));
-  std::vector<double> probs(N * V), losses(N);
+  std::vector<double> lse(N), losses(N);
   const double mean =
-      ops::cross_entropy_forward_ref(probs.data(), losses.data(), logits.data(), targets.data(), N, V);
+      ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
   auto fl = to_float(logits);
-  std::vector<float> fp(N * V), fls(N);
-  const float fmean = ops::cross_entropy_forward(fp.data(), fls.data(), fl.data(), targets.data(), N, V);
+  std::vector<float> flse(N), fls(N);
+  const float fmean = ops::cross_entropy_forward(flse.data(), fls.data(), fl.data(), targets.data(), N, V);
   EXPECT_NEAR(fmean, mean, 1e-5 * mean);
   expect_close("losses", fls, losses);
-  expect_close("probs", fp, probs);
+  expect_close("lse", flse, lse);
 }
 
 }  // namespace
