@@ -39,7 +39,7 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Backward scratch ("backward.dlogits", "h.0.backward.dln") is reused from block to block, so after a
+// Backward scratch ("backward.head", "h.0.backward.dln") is reused from block to block, so after a
 // pass it holds whatever the last user left: not a tensor of the model.
 bool is_backward_scratch(const std::string& name) {
   return name.starts_with("backward.") || name.find(".backward.") != std::string::npos;

@@ -96,10 +96,11 @@ class Embedding {
     Ops::matmul_forward(logits, in, t.rows, nullptr, static_cast<int>(rows), channels_, vocab_);
   }
   // The head's backward with the loss's (ops/classifier.h): din[N,C] = dlogits @ table (overwritten) for the
-  // gradient dlogits of loss_scale times the mean loss, from the logits[N,V] and the loss's lse[N];
-  // accumulates the head's share of the table's gradient. `scratch` holds N x V floats.
+  // gradient dlogits of loss_scale times the mean loss, from the logits[N,V] (overwritten: afterwards they
+  // hold nothing useful) and the loss's lse[N]; accumulates the head's share of the table's gradient.
+  // `scratch` holds ops::classifier_scratch_floats(N, V) floats.
   template <typename Ops, typename S = typename Ops::Scalar>
-  void head_backward(const Table<S>& t, const S* logits, const S* lse, const int32_t* targets, S loss_scale,
+  void head_backward(const Table<S>& t, S* logits, const S* lse, const int32_t* targets, S loss_scale,
                      S* scratch, const S* in, S* din, long rows) const {
     Ops::classifier_backward(din, t.grad, scratch, logits, lse, targets, in, t.rows, static_cast<int>(rows),
                              channels_, vocab_, loss_scale);

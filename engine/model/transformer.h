@@ -115,6 +115,7 @@ class Transformer {
     if (targets) check_token_ids(targets, N, config_.vocab_size, "target token");
     reserve(ws, B, T);
     ws.have_targets_ = targets != nullptr;
+    ws.logits_used_ = false;
     ws.inputs_.assign(inputs, inputs + N);
     if (targets) ws.targets_.assign(targets, targets + N);
     if (!token_classes_.empty())
@@ -146,6 +147,9 @@ class Transformer {
   // only those two: threads may run it at once with their own workspaces and gradient buffers.
   void backward(Workspace& ws, std::span<S> gradients, S loss_scale) const {
     require(ws.have_targets_, "backward() needs a forward pass with targets first");
+    require(!ws.logits_used_,
+            "backward() needs a forward pass of its own: the last one's was used by a backward pass");
+    ws.logits_used_ = true;  // the head's backward overwrites them
     require(gradients.size() == params_.size(), "internal error: gradient buffer of the wrong size");
     Activations& a = ws.a_;
     const layers::Pass pass = ws.pass();
@@ -155,8 +159,8 @@ class Transformer {
     const auto& embedding = graph_.embedding();
     const auto table = embedding.table(w, a.table, a.dtable);
     if (embedding.composed()) layers::zero(a.dtable, static_cast<size_t>(V) * C);
-    embedding.template head_backward<Ops>(table, a.logits, a.lse, ws.targets_.data(), loss_scale, a.dlogits,
-                                          a.lnf.out, a.dlnf, N);
+    embedding.template head_backward<Ops>(table, a.logits, a.lse, ws.targets_.data(), loss_scale,
+                                          a.head_scratch, a.lnf.out, a.dlnf, N);
     // dresidual carries d(loss)/d(residual stream) down through the blocks.
     layers::zero(a.dresidual, N * C);
     graph_.final_norm().template backward<Ops>(w, a.lnf, a.blocks.back().out, a.dlnf, a.dresidual, N);
@@ -170,7 +174,8 @@ class Transformer {
 
   void zero_gradients() { std::fill(grads_.begin(), grads_.end(), S(0)); }
 
-  // From the last forward: logits[B,T,V]; with targets also per-token losses[B,T].
+  // From the last forward: logits[B,T,V] (until a backward pass overwrites them); with targets also
+  // per-token losses[B,T].
   std::span<const S> logits() const { return main_.logits(config_.vocab_size); }
   std::span<const S> token_losses() const { return main_.token_losses(); }
   // The last forward's activations by name (the table's names, e.g. "h.0.attn.qkv"; empty if none).
@@ -276,9 +281,10 @@ class Transformer {
     layers::LayerNorm::Acts<S> lnf;
     S *logits = nullptr, *lse = nullptr, *losses = nullptr;  // [N,V], [N] (log-sum-exp of each row), [N]
     // backward
-    S *dlogits = nullptr, *dlnf = nullptr, *dresidual = nullptr;  // [N,V] (the head's scratch), [N,C], [N,C]
-    S* dtable = nullptr;                                          // [V,C] (word roots only)
-    std::vector<typename layers::Block::Scratch<S>> scratch;      // one shared region
+    S *head_scratch = nullptr, *dlnf = nullptr,
+      *dresidual = nullptr;                                   // the head's (a slice of [N,V]), [N,C], [N,C]
+    S* dtable = nullptr;                                      // [V,C] (word roots only)
+    std::vector<typename layers::Block::Scratch<S>> scratch;  // one shared region
   };
 
  public:
@@ -308,6 +314,7 @@ class Transformer {
     std::vector<uint8_t> classes_;  // with the clock bias: per input position
     int B_ = 0, T_ = 0;
     bool have_targets_ = false;
+    bool logits_used_ = false;  // a backward pass overwrote the logits
   };
 
  private:
@@ -324,7 +331,8 @@ class Transformer {
     a.logits = s.take("logits", N * V);
     a.lse = s.take("lse", N);
     a.losses = s.take("losses", N);
-    a.dlogits = s.take("backward.dlogits", N * V);
+    a.head_scratch =
+        s.take("backward.head", ops::classifier_scratch_floats(static_cast<int>(N), static_cast<int>(V)));
     a.dlnf = s.take("backward.dln_f", N * C);
     a.dresidual = s.take("backward.dresidual", N * C);
     if (graph.embedding().composed()) a.dtable = s.take("backward.dtable", V * C);

@@ -84,14 +84,15 @@ TEST_P(FastPath, MatchesReferenceLogitsLossAndEveryGradientTensor) {
              targets = random_tokens(B * T, c.vocab_size, rng);
 
   const float fast_loss = fast.forward(inputs.data(), targets.data(), B, T);
-  fast.zero_gradients();
-  fast.backward();
   const double ref_loss = ref.forward(inputs.data(), targets.data(), B, T);
-  ref.backward();
-
   EXPECT_NEAR(fast_loss, ref_loss, 1e-5 * ref_loss);
+  // Before the backward passes, which overwrite the logits.
   expect_close("logits", {fast.logits().begin(), fast.logits().end()},
                {ref.logits().begin(), ref.logits().end()});
+  fast.zero_gradients();
+  fast.backward();
+  ref.backward();
+
   expect_close("token losses", {fast.token_losses().begin(), fast.token_losses().end()},
                {ref.token_losses().begin(), ref.token_losses().end()});
   for (const auto& t : fast.table().tensors()) {
@@ -113,9 +114,13 @@ TEST(Gpt, BackwardAccumulatesAndScales) {
   model.zero_gradients();
   model.backward();
   const std::vector<float> once(model.gradients().begin(), model.gradients().end());
+  // A backward pass uses up its forward's logits: a second one is refused, not silently wrong.
+  EXPECT_THROW(model.backward(), Error);
   model.zero_gradients();
-  model.backward(0.5f);
-  model.backward(0.5f);
+  for (int i = 0; i < 2; ++i) {
+    model.forward(x.data(), y.data(), 2, 6);
+    model.backward(0.5f);
+  }
   for (size_t i = 0; i < once.size(); ++i)
     ASSERT_NEAR(model.gradients()[i], once[i], 1e-6f + 1e-5f * std::abs(once[i]));
 }

@@ -22,12 +22,12 @@ TEST(Classifier, ReferenceGradientsMatchFiniteDifferences) {
     return loss_scale *
            ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
   };
-  std::vector<double> logits(N * V), lse(N), losses(N), scratch(N * V), din(N * C), dtable(V * C);
+  std::vector<double> logits(N * V), lse(N), losses(N), din(N * C), dtable(V * C);
   ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N, C,
                           V);
   ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
-  ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), logits.data(), lse.data(),
-                               targets.data(), in.data(), table.data(), N, C, V, loss_scale);
+  ops::classifier_backward_ref(din.data(), dtable.data(), static_cast<double*>(nullptr), logits.data(),
+                               lse.data(), targets.data(), in.data(), table.data(), N, C, V, loss_scale);
   expect_gradient_matches("din", in, din, loss);
   expect_gradient_matches("dtable", table, dtable, loss);
 }
@@ -50,15 +50,15 @@ TEST(Classifier, FastMatchesReferenceAcrossSlices) {
       targets[0] = V - 1;  // a target in the last slice
       auto in = random_vector(N * C, rng), table = random_vector(V * C, rng, 0.5);
       auto din = random_vector(N * C, rng, 1e-4), dtable = random_vector(V * C, rng, 1e-4);
-      std::vector<double> logits(N * V), lse(N), losses(N), scratch(N * V);
+      std::vector<double> logits(N * V), lse(N), losses(N);
       ops::matmul_forward_ref(logits.data(), in.data(), table.data(), static_cast<const double*>(nullptr), N,
                               C, V);
       ops::cross_entropy_forward_ref(lse.data(), losses.data(), logits.data(), targets.data(), N, V);
       auto fdin = to_float(din), fdtable = to_float(dtable), flogits = to_float(logits), flse = to_float(lse),
            fin = to_float(in), ftable = to_float(table);
-      std::vector<float> fscratch(N * V);
-      ops::classifier_backward_ref(din.data(), dtable.data(), scratch.data(), logits.data(), lse.data(),
-                                   targets.data(), in.data(), table.data(), N, C, V, 0.375);
+      std::vector<float> fscratch(ops::classifier_scratch_floats(N, V));
+      ops::classifier_backward_ref(din.data(), dtable.data(), static_cast<double*>(nullptr), logits.data(),
+                                   lse.data(), targets.data(), in.data(), table.data(), N, C, V, 0.375);
       ops::classifier_backward(fdin.data(), fdtable.data(), fscratch.data(), flogits.data(), flse.data(),
                                targets.data(), fin.data(), ftable.data(), N, C, V, 0.375f);
       const std::string shape = std::to_string(N) + "x" + std::to_string(C) + "x" + std::to_string(V);
