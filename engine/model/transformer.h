@@ -281,10 +281,9 @@ class Transformer {
     layers::LayerNorm::Acts<S> lnf;
     S *logits = nullptr, *lse = nullptr, *losses = nullptr;  // [N,V], [N] (log-sum-exp of each row), [N]
     // backward
-    S *head_scratch = nullptr, *dlnf = nullptr,
-      *dresidual = nullptr;                                   // the head's (a slice of [N,V]), [N,C], [N,C]
-    S* dtable = nullptr;                                      // [V,C] (word roots only)
-    std::vector<typename layers::Block::Scratch<S>> scratch;  // one shared region
+    S *head_scratch = nullptr, *dlnf = nullptr, *dresidual = nullptr;  // [N,slice of V], [N,C], [N,C]
+    S* dtable = nullptr;                                               // [V,C] (word roots only)
+    std::vector<typename layers::Block::Scratch<S>> scratch;           // one shared region
   };
 
  public:
