@@ -149,8 +149,8 @@ class Transformer {
     require(ws.have_targets_, "backward() needs a forward pass with targets first");
     require(!ws.logits_used_,
             "backward() needs a forward pass of its own: the last one's was used by a backward pass");
-    ws.logits_used_ = true;  // the head's backward overwrites them
     require(gradients.size() == params_.size(), "internal error: gradient buffer of the wrong size");
+    ws.logits_used_ = true;  // the head's backward overwrites them
     Activations& a = ws.a_;
     const layers::Pass pass = ws.pass();
     const long N = pass.rows();
