@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_set>
 
 #include "text/utf8.h"
 #include "util/atomic_file.h"
@@ -38,6 +39,9 @@ constexpr size_t kMaxRank = 8;
 // Top-level object > tensor entry or __metadata__ > shape or data_offsets array. Refusing deeper nesting
 // while parsing rejects a pathological header ({"a":[[[[...) before it costs memory and time.
 constexpr size_t kMaxDepth = 3;
+// Entries in one object of the header: far more tensors than any model has (a 70B-parameter model has a
+// few thousand), far fewer than a 100 MB header can name.
+constexpr size_t kMaxEntries = 100000;
 // The data block starts at a multiple of this in the file, so a reader that maps the file gets it aligned.
 constexpr size_t kDataAlignment = 64;
 
@@ -136,55 +140,85 @@ void read_exact(int fd, uint64_t offset, void* out, size_t size, const std::stri
   }
 }
 
-// Parses the header text into JSON, rejecting what nlohmann would accept silently: duplicate keys (it
-// keeps the last) and nesting deeper than the format has.
-json parse_header_json(const std::string& text, const std::string& where) {
+// What the header's structure may not do, checked in one streaming pass before anything is built:
+// duplicate keys (nlohmann keeps the last), nesting deeper than the format has, and more entries in one
+// object than kMaxEntries. nlohmann's callback parser, which did this before, rescans an object's members
+// at the end of every nested object: a 1.2 MB header of 100,000 empty entries took 90 s.
+class HeaderChecker {
+ public:
+  explicit HeaderChecker(const std::string& where) : where_(where) {}
+
+  bool null() { return value(); }
+  bool boolean(bool) { return value(); }
+  bool number_integer(json::number_integer_t) { return value(); }
+  bool number_unsigned(json::number_unsigned_t) { return value(); }
+  bool number_float(json::number_float_t, const json::string_t&) { return value(); }
+  bool string(json::string_t&) { return value(); }
+  bool binary(json::binary_t&) { return value(); }
+  bool start_object(std::size_t) { return start(true); }
+  bool start_array(std::size_t) { return start(false); }
+  bool end_object() { return end(); }
+  bool end_array() { return end(); }
+  bool key(json::string_t& k) {
+    Frame& top = frames_.back();
+    if (top.keys.size() == kMaxEntries)
+      throw Error(where_ + "header has more than " + std::to_string(kMaxEntries) + " entries" +
+                  (top.name.empty() ? "" : " in " + quote(top.name)) +
+                  ": not a checkpoint (refused before reading them)");
+    top.last_key = k;
+    if (!top.keys.insert(k).second)
+      throw Error(where_ + "duplicate key " + quote(k) + " in the header" +
+                  (top.name.empty() ? "" : " (in " + quote(top.name) + ")"));
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    if (const auto* pe = dynamic_cast<const json::parse_error*>(&e)) throw *pe;
+    throw Error(where_ + "header is not valid JSON: " + e.what());
+  }
+
+ private:
   struct Frame {
     bool is_object;
     std::string name;  // "w.shape" style, for messages
-    std::set<std::string> keys;
+    std::unordered_set<std::string> keys;
     std::string last_key;
     size_t elements = 0;
   };
-  std::vector<Frame> frames;
-  const auto callback = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start: {
-        std::string name;
-        if (!frames.empty()) {
-          Frame& parent = frames.back();
-          if (parent.is_object)
-            name = parent.name.empty() ? parent.last_key : parent.name + "." + parent.last_key;
-          else
-            name = parent.name + "[" + std::to_string(parent.elements++) + "]";
-        }
-        if (frames.size() == kMaxDepth)
-          throw Error(where + "header nests deeper than the " + std::to_string(kMaxDepth) +
-                      " levels of a safetensors header, at " + quote(name));
-        frames.push_back({event == json::parse_event_t::object_start, std::move(name), {}, {}, 0});
-        break;
-      }
-      case json::parse_event_t::key: {
-        Frame& top = frames.back();
-        top.last_key = parsed.get<std::string>();
-        if (!top.keys.insert(top.last_key).second)
-          throw Error(where + "duplicate key " + quote(top.last_key) + " in the header" +
-                      (top.name.empty() ? "" : " (in " + quote(top.name) + ")"));
-        break;
-      }
-      case json::parse_event_t::value:
-        if (!frames.empty() && !frames.back().is_object) ++frames.back().elements;
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames.pop_back();
-        break;
-    }
+
+  bool value() {
+    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().elements;
     return true;
-  };
+  }
+  bool start(bool is_object) {
+    std::string name;
+    if (!frames_.empty()) {
+      Frame& parent = frames_.back();
+      if (parent.is_object)
+        name = parent.name.empty() ? parent.last_key : parent.name + "." + parent.last_key;
+      else
+        name = parent.name + "[" + std::to_string(parent.elements++) + "]";
+    }
+    if (frames_.size() == kMaxDepth)
+      throw Error(where_ + "header nests deeper than the " + std::to_string(kMaxDepth) +
+                  " levels of a safetensors header, at " + quote(name));
+    frames_.push_back({is_object, std::move(name), {}, {}, 0});
+    return true;
+  }
+  bool end() {
+    frames_.pop_back();
+    return true;
+  }
+
+  const std::string& where_;
+  std::vector<Frame> frames_;
+};
+
+// Parses the header text into JSON after HeaderChecker has passed it; both passes take linear time.
+json parse_header_json(const std::string& text, const std::string& where) {
   try {
-    return json::parse(text, callback, /*allow_exceptions=*/true, /*ignore_comments=*/false);
+    HeaderChecker checker(where);
+    json::sax_parse(text, &checker, json::input_format_t::json, /*strict=*/true, /*ignore_comments=*/false);
+    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
   } catch (const json::parse_error& e) {
     // e.byte is 1-based within the header; drop nlohmann's "[json.exception.parse_error.101] " tag.
     std::string detail = e.what();
@@ -199,7 +233,6 @@ json parse_header_json(const std::string& text, const std::string& where) {
   }
 }
 
-// A non-negative integer that fits in int64 (so also in size_t), or nothing.
 std::optional<uint64_t> as_count(const json& value) {
   if (!value.is_number_unsigned()) return std::nullopt;  // nlohmann parses every n >= 0 as unsigned
   const uint64_t n = value.get<uint64_t>();

@@ -105,6 +105,20 @@ TEST_F(SafetensorsCorrupt, NestingDeeperThanTheFormat) {
   EXPECT_TRUE(fails(make_file("{\"a\":" + std::string(100000, '[')), {"nests deeper", "'a[0][0]'"}));
 }
 
+// Issue 13, defect 1: the header parse grew with the square of the entries (100,000 empty ones took 90 s;
+// this test's 30-second limit fails that). Now linear, and a count no checkpoint has is refused early.
+TEST_F(SafetensorsCorrupt, SmallFileStallsTheLoader) {
+  auto empty_entries = [](int n) {
+    std::string entries;
+    for (int i = 0; i < n; ++i) entries += (i ? ",\"z" : "\"z") + std::to_string(i) + "\":{}";
+    return entries;
+  };
+  EXPECT_TRUE(header_fails(empty_entries(99999), "", {"tensor 'z0' lacks field 'dtype'"}));
+  EXPECT_TRUE(header_fails(empty_entries(100001), "", {"more than 100000 entries", "refused"}));
+  EXPECT_TRUE(header_fails(R"("__metadata__":{)" + empty_entries(100001) + "}," + kW, kData8,
+                           {"more than 100000 entries in '__metadata__'"}));
+}
+
 TEST_F(SafetensorsCorrupt, TensorEntryShape) {
   EXPECT_TRUE(
       header_fails(R"("w":[0,8])", kData8, {"tensor 'w': entry is array [0,8]", "expected an object"}));
