@@ -50,6 +50,21 @@ CorpusIdentity identify_corpus(const std::string& name, const std::string& text)
   return {name, text.size(), hex64(XXH3_64bits(text.data(), text.size()))};
 }
 
+namespace {
+
+// Throws before anything is written when a tensor holds NaN or an infinity: such a file could not be
+// loaded again, and saving it would replace the last good checkpoint (issue 13, defect 5).
+void require_finite(const std::filesystem::path& path, const std::string& name,
+                    std::span<const float> values) {
+  const auto bad = std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
+  if (bad == values.end()) return;
+  throw Error("not saving '" + path.string() + "': " + name + " holds " + format_number(*bad) + " at index " +
+              std::to_string(bad - values.begin()) +
+              " (training diverged; the file there, if any, is left as it was)");
+}
+
+}  // namespace
+
 void save_checkpoint(const std::filesystem::path& path, const ModelConfig& config,
                      std::span<const float> parameters, const Tokenizer& tokenizer,
                      const TrainingState* training) {
@@ -59,8 +74,10 @@ void save_checkpoint(const std::filesystem::path& path, const ModelConfig& confi
   require(tokenizer.vocab_size() == config.vocab_size,
           "internal: tokenizer and model vocabulary sizes differ");
   std::vector<TensorToWrite> tensors;
-  for (const auto& t : layout.tensors())
+  for (const auto& t : layout.tensors()) {
+    require_finite(path, "parameter '" + t.name + "'", parameters.subspan(t.offset, t.size));
     tensors.push_back({t.name, DType::F32, t.shape, parameters.data() + t.offset});
+  }
   Metadata meta;
   meta["format"] = kFormat;
   meta["format_version"] = std::to_string(kCheckpointFormatVersion);
@@ -72,6 +89,8 @@ void save_checkpoint(const std::filesystem::path& path, const ModelConfig& confi
     require(training->adam_m.size() == layout.total() && training->adam_v.size() == layout.total(),
             "internal: optimizer state size does not match the model");
     const int64_t n = static_cast<int64_t>(layout.total());
+    require_finite(path, "the optimizer's first moment", training->adam_m);
+    require_finite(path, "the optimizer's second moment", training->adam_v);
     tensors.push_back({kAdamM, DType::F32, {n}, training->adam_m.data()});
     tensors.push_back({kAdamV, DType::F32, {n}, training->adam_v.data()});
     meta["train_config"] = training->config.to_json().dump();

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include "../model_variants.h"
 #include "data/corpus.h"
@@ -123,6 +124,32 @@ TEST(TrainingSession, WeightsOnlyCheckpointCannotBeResumed) {
   save_checkpoint(path, s->model().config(), s->model().parameters(), s->tokenizer(), nullptr);
   EXPECT_FALSE(load_checkpoint(path).training.has_value());
   EXPECT_THROW(TrainingSession::resume(path, test_corpus()), Error);
+  fs::remove(path);
+}
+
+// Issue 13, defect 5: a run whose weights had gone to -inf saved them over the latest checkpoint, which
+// then could not be loaded. Non-finite parameters or optimizer state are refused and the file is kept.
+TEST(TrainingSession, NanWeightsNeverOverwriteTheCheckpoint) {
+  auto s = TrainingSession::start(test_corpus(), small_run());
+  s->trainer().step();
+  const fs::path path = temp_file("diverged.safetensors");
+  s->save(path);
+  const std::vector<float> good(s->model().parameters().begin(), s->model().parameters().end());
+  for (const float bad : {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()}) {
+    s->model().parameters()[7] = bad;
+    try {
+      s->save(path);
+      FAIL() << "saved a non-finite weight";
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("not saving '" + path.string() + "'"), std::string::npos) << message;
+      EXPECT_NE(message.find("at index 7"), std::string::npos) << message;
+      EXPECT_NE(message.find("training diverged"), std::string::npos) << message;
+    }
+    const Checkpoint kept = load_checkpoint(path);
+    EXPECT_TRUE(same_bits(kept.parameters, good));
+    EXPECT_EQ(kept.training->steps_done, 1);
+  }
   fs::remove(path);
 }
 
