@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "io/checkpoint.h"
 #include "model/gpt.h"
+#include "model/output_check.h"
 #include "progress_line.h"
 #include "text/tokenizer.h"
 #include "train/trainer.h"
@@ -35,7 +36,8 @@ void run(const EvalOptions& o) {
   const Corpus corpus = load_corpus_or_builtin(o.corpus);
   require(o.split == "validation" || o.split == "train" || o.split == "all",
           "--split must be validation, train or all, got '" + o.split + "'");
-  const double fraction = o.val_fraction.value_or(ck.training ? ck.training->config.validation_fraction : 0.1);
+  const double fraction =
+      o.val_fraction.value_or(ck.training ? ck.training->config.validation_fraction : 0.1);
   std::vector<int32_t> tokens = ck.tokenizer->encode(corpus.text);
   // Bytes of text the evaluated tokens stand for: the denominator of bits per byte.
   size_t text_bytes = corpus.text.size();
@@ -57,6 +59,8 @@ void run(const EvalOptions& o) {
   for (size_t i = 0; i < batches.size(); ++i) {
     const Batch& b = batches[i];
     model->forward(b.inputs.data(), b.targets.data(), b.batch_size, b.block_size);
+    require_finite_output(model->token_losses(), model->parameters(),
+                          "the loss on batch " + std::to_string(i + 1));
     for (float l : model->token_losses()) total += l;
     count += static_cast<int64_t>(b.batch_size) * b.block_size;
     if (!o.json) progress.update(static_cast<long>(i + 1), static_cast<long>(batches.size()), "batches");

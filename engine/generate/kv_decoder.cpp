@@ -1,5 +1,6 @@
 #include "generate/kv_decoder.h"
 
+#include "model/output_check.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -30,6 +31,8 @@ bool KvDecoder::full() const {
 std::span<const float> KvDecoder::step(std::span<const int32_t> tokens) {
   require(static_cast<int>(tokens.size()) == sequences_, "expected one token per sequence");
   const auto logits = model_.decode(state_, tokens, position_);
+  require_finite_output(logits, model_.parameters(),
+                        "the model's output at position " + std::to_string(position_ + 1));
   ++position_;
   return logits;
 }

@@ -7,6 +7,7 @@
 #include "kernels/gemm.h"
 #include "kernels/threading.h"
 #include "model/gpt.h"
+#include "model/output_check.h"
 #include "train/gradient_norm.h"
 #include "util/error.h"
 #include "util/system_memory.h"
@@ -112,6 +113,9 @@ EvalResult Trainer::evaluate() {
   EvalResult r;
   r.step = steps_done_;
   r.loss = total / static_cast<double>(count);
+  const float loss = static_cast<float>(r.loss);
+  require_finite_output(std::span(&loss, 1), model_.parameters(),
+                        "the validation loss at step " + std::to_string(steps_done_));
   r.perplexity = std::exp(r.loss);
   r.bits_per_byte = bits_per_byte(r.loss, validation_bytes_per_token_);
   r.tokens = count;

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -432,6 +433,21 @@ TEST_F(CliTest, TruncatedAndCorruptCheckpoints) {
   }
   expect_one_line_error(cllm({"info", "-c", write("text.safetensors", "hello")}), "text.safetensors");
   expect_one_line_error(cllm({"generate", "-c", "missing.safetensors"}), "missing.safetensors");
+}
+
+// Issue 13, defect 4: with finite but huge weights (3e38) `generate` and `eval` printed NaN probabilities
+// and a NaN loss and exited 0. Both now fail with one line naming the cause.
+TEST_F(CliTest, HugeWeightsAreAnErrorNotANanLoss) {
+  Checkpoint ck = load_checkpoint(dir_ + "/model.safetensors");
+  for (auto& p : ck.parameters) p = std::copysign(3e38f, p);
+  save_checkpoint(dir_ + "/huge.safetensors", ck.model_config, ck.parameters, *ck.tokenizer, nullptr);
+  expect_one_line_error(cllm({"eval", "corpus.txt", "-c", "huge.safetensors"}), "overflow float32");
+  // generate prints its seed before it decodes; the error is its last line.
+  const auto g = cllm({"generate", "-c", "huge.safetensors", "--prompt", "The", "-n", "5", "--probs", "3"});
+  EXPECT_NE(g.exit_code, 0);
+  EXPECT_NE(g.err.find("\ncllm: error: the model's output at position 1 is NaN"), std::string::npos) << g.err;
+  EXPECT_NE(g.err.find("overflow float32"), std::string::npos) << g.err;
+  EXPECT_EQ(g.out.find("nan"), std::string::npos) << g.out;
 }
 
 TEST_F(CliTest, UnencodablePromptNamesTheCharacter) {

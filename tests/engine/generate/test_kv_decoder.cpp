@@ -181,5 +181,24 @@ TEST(KvCache, WideBeamSearchAgreesOnOneAndTwoThreads) {
   }
 }
 
+// Issue 13, defect 4: finite but huge weights (3e38) overflow float32 in the first product; decoding
+// printed NaN probabilities and exited 0. The decoder now stops with an error that names the cause.
+TEST(KvCache, HugeWeightsAreAnErrorNotNanProbabilities) {
+  const ModelConfig c = config();
+  const auto model = random_model(c, 5);
+  for (auto& p : model->parameters()) p = std::copysign(3e38f, p);
+  KvDecoder decoder(*model, 1);
+  const int32_t token = 3;
+  try {
+    decoder.step(std::span(&token, 1));
+    FAIL() << "decoded NaN or infinite logits without an error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("the model's output at position 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("not a finite number"), std::string::npos) << message;
+    EXPECT_NE(message.find("overflow float32"), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace cllm

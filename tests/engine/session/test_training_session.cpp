@@ -153,6 +153,19 @@ TEST(TrainingSession, NanWeightsNeverOverwriteTheCheckpoint) {
   fs::remove(path);
 }
 
+// Issue 13, defect 4, in training: an evaluation of overflowing weights is an error, not a NaN loss.
+TEST(TrainingSession, HugeWeightsMakeTheEvaluationAnError) {
+  auto s = TrainingSession::start(test_corpus(), small_run());
+  for (auto& p : s->model().parameters()) p = std::copysign(3e38f, p);
+  try {
+    s->trainer().evaluate();
+    FAIL() << "evaluated overflowing weights without an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the validation loss at step 0 is NaN"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(TrainingSession, ImpossibleConfigsAreClearErrors) {
   auto run = small_run();
   run.model.n_head = 3;
