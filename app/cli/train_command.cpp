@@ -14,6 +14,7 @@
 #include "session/memory_check.h"
 #include "session/metrics_records.h"
 #include "session/training_session.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace cllm::cli {
@@ -26,7 +27,7 @@ struct TrainOptions {
   TrainConfig train;
   std::optional<int> steps;  // separate so --resume can extend a run
   bool no_clip = false;
-  std::string out = kDefaultCheckpoint;
+  std::string out;  // empty: the --resume checkpoint, else kDefaultCheckpoint
   std::string resume;
   std::string metrics;
   int threads = 0;
@@ -84,11 +85,14 @@ void run(const TrainOptions& o) {
   Trainer& trainer = session->trainer();
   const ModelConfig& mc = session->model().config();
   const TrainConfig& tc = trainer.config();
-  const std::filesystem::path out = o.out, best = best_path(out);
-  // Fail before training, not after, when the checkpoint folder does not exist.
-  const std::filesystem::path folder = out.parent_path().empty() ? "." : out.parent_path();
-  require(std::filesystem::is_directory(folder),
-          "cannot save '" + out.string() + "': folder '" + folder.string() + "' does not exist");
+  // A resumed run continues its own checkpoint unless told otherwise.
+  const std::filesystem::path out = !o.out.empty()      ? o.out
+                                    : !o.resume.empty() ? o.resume
+                                                        : kDefaultCheckpoint;
+  const std::filesystem::path best = best_path(out);
+  // Fail before training, not at the first save after --eval-interval steps of work.
+  require_can_save(out);
+  require_can_save(best);
 
   std::ofstream metrics;
   if (!o.metrics.empty()) {
@@ -233,8 +237,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--steps", o->steps, "optimizer steps (with --resume: the new total; default 2000)");
   for (CLI::Option* opt : add_train_config_options(*cmd, t, o->no_clip)) model_option(opt);
   model_option(cmd->add_option("--seed", t.seed, "initialisation and data order")->capture_default_str());
-  cmd->add_option("--out", o->out, "checkpoint to write (the best one goes beside it as *.best.safetensors)")
-      ->capture_default_str();
+  cmd->add_option("--out", o->out,
+                  "checkpoint to write (the best one goes beside it as *.best.safetensors); default: the "
+                  "--resume checkpoint, else " +
+                      std::string(kDefaultCheckpoint));
   cmd->add_option("--metrics", o->metrics, "append every step and evaluation as JSON lines to this file");
   auto* target =
       cmd->add_option("--target-loss", o->target_loss,

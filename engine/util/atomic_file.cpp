@@ -12,6 +12,10 @@
 namespace cllm {
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path destination) : destination_(std::move(destination)) {
+  require(!destination_.filename().empty() && !std::filesystem::is_directory(destination_),
+          "cannot save '" + destination_.string() +
+              "': it names a folder, not a file (give a file name, e.g. '" +
+              (destination_ / "cllm-model.safetensors").lexically_normal().string() + "')");
   std::filesystem::path folder = destination_.parent_path();
   if (folder.empty()) folder = ".";
   require(std::filesystem::is_directory(folder),
@@ -24,6 +28,10 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path destination) : destinat
     throw Error("cannot save '" + destination_.string() + "': cannot create a temporary file in '" +
                 folder.string() + "': " + std::strerror(errno));
   temp_path_ = name.data();
+}
+
+void require_can_save(const std::filesystem::path& destination) {
+  const AtomicFileWriter probe(destination);  // never committed: its destructor removes the temporary file
 }
 
 AtomicFileWriter::~AtomicFileWriter() {

@@ -38,6 +38,11 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+// Throws cllm::Error now, before any work, when a save to `destination` would fail for where it points: a
+// folder (or a name ending in '/'), a folder that does not exist, or one where this process cannot create
+// the temporary file a save writes first (created and removed again to find out).
+void require_can_save(const std::filesystem::path& destination);
+
 // Convenience for small files: the whole content at once.
 void write_file_atomically(const std::filesystem::path& destination, std::string_view content);
 

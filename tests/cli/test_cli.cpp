@@ -354,6 +354,24 @@ TEST_F(CliTest, ResumeThroughTheCliMatchesAnUninterruptedRun) {
   EXPECT_EQ(std::memcmp(a.parameters.data(), b.parameters.data(), a.parameters.size() * sizeof(float)), 0);
 }
 
+// Issue 13, defect 7: `train --resume X` without `--out` wrote ./cllm-model.safetensors (over any file of
+// that name) instead of continuing X; `--out` naming a folder failed only at the first save.
+TEST_F(CliTest, ResumeWithoutOutContinuesItsCheckpoint) {
+  ASSERT_EQ(cllm(cat({"train", "corpus.txt", "--steps", "10", "--out", "own.safetensors"}, kQuick)).exit_code,
+            0);
+  const auto r =
+      cllm({"train", "corpus.txt", "--resume", "own.safetensors", "--steps", "12", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(load_checkpoint(dir_ + "/own.safetensors").training->steps_done, 12);
+  EXPECT_FALSE(fs::exists(dir_ + "/cllm-model.safetensors"));
+
+  fs::create_directories(dir_ + "/folder");
+  for (const char* out : {"folder", "folder/"}) {
+    const auto f = cllm(cat({"train", "corpus.txt", "--steps", "10", "--out", out}, kQuick));
+    expect_one_line_error(f, "it names a folder, not a file");  // one line: before the run's summary
+  }
+}
+
 TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
   const std::string exe = CLLM_EXE, out = dir_ + "/interrupted.safetensors",
                     metrics = dir_ + "/interrupted.jsonl";

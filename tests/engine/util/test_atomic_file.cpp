@@ -69,6 +69,24 @@ TEST(AtomicFile, MissingFolderIsAClearError) {
   }
 }
 
+// Issue 13, defect 7: `--out` naming a folder (or ending in '/') was found only at the first save, after
+// an evaluation interval of training. require_can_save finds it, and a missing folder, up front.
+TEST(AtomicFile, OutNamingAFolderIsRefusedBeforeAnyWork) {
+  const fs::path dir = fresh_dir("can-save");
+  for (const fs::path& folder : {dir, fs::path(dir.string() + "/")}) {
+    try {
+      require_can_save(folder);
+      FAIL() << "accepted a folder: " << folder;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("it names a folder, not a file"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(require_can_save(dir / "missing" / "x.safetensors"), Error);
+  require_can_save(dir / "x.safetensors");  // a good destination: the probe leaves nothing behind
+  EXPECT_EQ(count_files(dir), 0u);
+  fs::remove_all(dir);
+}
+
 TEST(AtomicFile, WriteFailureMidwayIsAClearErrorAndKeepsPreviousFile) {
   // A file-size limit makes write() fail part-way with EFBIG, the same path a full disk (ENOSPC) takes.
   const fs::path dir = fresh_dir("full");
