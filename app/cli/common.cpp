@@ -17,11 +17,19 @@ Corpus load_corpus_or_builtin(const std::string& path) {
 
 void add_threads_option(CLI::App& command, int& threads) {
   command.add_option("--threads", threads, "compute threads (0 = one per physical core)")
+      ->check(CLI::Range(0, 1024))
       ->capture_default_str();
 }
 
 int resolve_threads(int threads) {
-  return threads > 0 ? threads : kernels::default_num_threads();
+  const int cores = kernels::default_num_threads();
+  // More threads than cores take turns on them, and every parallel step waits for one that is not running.
+  if (threads > cores)
+    std::fprintf(stderr,
+                 "warning: --threads %d is more than the %d cores this process can use: the threads take "
+                 "turns and a run can be many times slower (0 uses one per core)\n",
+                 threads, cores);
+  return threads > 0 ? threads : cores;
 }
 
 void apply_threads(int threads) {

@@ -18,6 +18,7 @@
 #include "inspect/precision_lab.h"
 #include "interrupt.h"
 #include "io/checkpoint.h"
+#include "kernels/threading.h"
 #include "progress_line.h"
 #include "util/error.h"
 
@@ -87,7 +88,7 @@ void print_report_json(const PrecisionOptions& o, const std::string& corpus, con
                 {"check_tokens", r.check.tokens},
                 {"checks_per_tensor", o.settings.checks_per_tensor},
                 {"check_step", r.check.step},
-                {"threads", resolve_threads(o.threads)}}},
+                {"threads", kernels::num_threads()}}},
               {"definitions",
                {{"relative_error", kRelativeErrorDefinition},
                 {"bfloat16", kBfloat16Definition},

@@ -1,8 +1,10 @@
 // `cllm train`: train a new model, or continue one, on a corpus (the built-in one by default).
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -101,7 +103,11 @@ void run(const TrainOptions& o) {
   }
   auto record = [&](const nlohmann::json& j) {
     if (o.json) print_json(j);
-    if (metrics.is_open()) metrics << j.dump() << std::endl;
+    if (!metrics.is_open()) return;
+    // A full disk or a lost file system must stop the run loudly, not leave a short metrics file behind.
+    metrics << j.dump() << std::endl;
+    require(metrics.good(), "cannot write metrics file '" + o.metrics + "': " + std::strerror(errno) +
+                                " (the write failed; the checkpoints are unaffected)");
   };
 
   const std::string summary =

@@ -18,6 +18,7 @@
 #include "cli_runner.h"
 #include "io/checkpoint.h"
 #include "kernels/cpu_kernels.h"
+#include "kernels/threading.h"
 
 extern char** environ;
 
@@ -370,6 +371,30 @@ TEST_F(CliTest, ResumeWithoutOutContinuesItsCheckpoint) {
     const auto f = cllm(cat({"train", "corpus.txt", "--steps", "10", "--out", out}, kQuick));
     expect_one_line_error(f, "it names a folder, not a file");  // one line: before the run's summary
   }
+}
+
+// Issue 13, defect 6: `--metrics` on a full disk exited 0 with an empty metrics file and no message.
+// /dev/full fails every write with ENOSPC.
+TEST_F(CliTest, MetricsOnAFullDiskIsAnError) {
+  const auto r = cllm(cat({"train", "corpus.txt", "--steps", "5", "--metrics", "/dev/full"}, kQuick));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("\ncllm: error: cannot write metrics file '/dev/full': No space left on device"),
+            std::string::npos)
+      << r.err;
+}
+
+// Issue 13, defect 10: `--threads` above the core count was accepted silently (and ran several times
+// slower); absurd counts were not refused at all.
+TEST_F(CliTest, ThreadsAboveTheCoreCountWarn) {
+  const std::string more = std::to_string(kernels::default_num_threads() + 1);
+  const auto r = cllm({"bench", "--preset", "tiny", "--job", "forward", "--repeats", "1", "--no-reference",
+                       "--threads", more});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --threads " + more + " is more than the "), std::string::npos) << r.err;
+  const auto ok = cllm({"bench", "--preset", "tiny", "--job", "forward", "--repeats", "1", "--no-reference",
+                        "--threads", "1"});
+  EXPECT_EQ(ok.err.find("warning"), std::string::npos) << ok.err;
+  EXPECT_NE(cllm({"generate", "--threads", "5000"}).exit_code, 0);
 }
 
 TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
