@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -183,6 +184,19 @@ TEST(Corpus, BinaryFileIsReportedWithTheOffsetOfItsFirstNul) {
   dir.write("folder/sub/bad.txt", std::string("x\0", 2));
   expect_error(dir.path() / "folder",
                {quoted(dir.path() / "folder" / "sub" / "bad.txt"), "NUL byte at offset 1"});
+}
+
+// Issue 13, defect 12: a 1 GB file of NUL bytes was read whole (1 GiB of memory) before it was rejected.
+// Now the first chunk decides; the peak RSS of this test's process shows nothing near 1 GiB was held.
+TEST(Corpus, GigabyteOfNulBytesIsRejectedWithoutReadingItAll) {
+  TempDir dir("nul-gigabyte");
+  const fs::path path = dir.path() / "zeros.txt";
+  std::ofstream(path).close();
+  fs::resize_file(path, 1ull << 30);  // sparse: a gigabyte of NUL bytes that takes no disk space
+  expect_error(path, {quoted(path), "looks like a binary file: NUL byte at offset 0"});
+  rusage usage{};
+  ASSERT_EQ(::getrusage(RUSAGE_SELF, &usage), 0);
+  EXPECT_LT(usage.ru_maxrss, 512L * 1024) << "peak RSS in KiB";
 }
 
 TEST(Corpus, InvalidUtf8IsReportedWithByteOffsetLineAndColumn) {
