@@ -151,14 +151,10 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
 
   const TransformerGraph graph(ck.model_config);
   const ParameterTable& layout = graph.parameters();
-  ck.parameters.resize(layout.total());
-  for (const auto& t : layout.tensors()) {
-    const auto values = file.read_f32(t.name, t.shape);
-    for (size_t i = 0; i < values.size(); ++i)
-      require(std::isfinite(values[i]), where + ": tensor '" + t.name + "' holds a non-finite value (" +
-                                            std::to_string(values[i]) + ") at index " + std::to_string(i));
-    std::copy(values.begin(), values.end(), ck.parameters.begin() + t.offset);
-  }
+  // Every size so far comes from the metadata. Hold it to the file's own tensors (which open() has read
+  // and checked against the file's length) before allocating anything that large: a 1.3 MB file whose
+  // config claimed width 4096 and 9 layers made the loader allocate 6.9 GiB first (issue 13, defect 2).
+  for (const auto& t : layout.tensors()) file.data(t.name, DType::F32, t.shape);
   const size_t expected_tensors = layout.tensors().size() + (meta.count("training_state") ? 2 : 0);
   for (const auto& info : file.tensors()) {
     const bool known = info.name == kAdamM || info.name == kAdamV ||
@@ -169,6 +165,14 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   require(file.tensors().size() == expected_tensors, where + " has " + std::to_string(file.tensors().size()) +
                                                          " tensors, expected " +
                                                          std::to_string(expected_tensors));
+  ck.parameters.resize(layout.total());
+  for (const auto& t : layout.tensors()) {
+    const auto values = file.read_f32(t.name, t.shape);
+    for (size_t i = 0; i < values.size(); ++i)
+      require(std::isfinite(values[i]), where + ": tensor '" + t.name + "' holds a non-finite value (" +
+                                            std::to_string(values[i]) + ") at index " + std::to_string(i));
+    std::copy(values.begin(), values.end(), ck.parameters.begin() + t.offset);
+  }
 
   if (meta.count("training_state")) {
     TrainingState s;

@@ -1,5 +1,6 @@
 // Every way a checkpoint can be wrong gives a clear cllm::Error naming the file — never a crash.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <fstream>
@@ -127,6 +128,21 @@ TEST_F(CorruptCheckpoint, BadMetadata) {
   EXPECT_NE(load_error(with_metadata("tokenizer", tok.dump())).find("tokenizer"), std::string::npos);
   EXPECT_NE(load_error(with_metadata("training_state", "{\"steps_done\": -4}")).find("steps_done"),
             std::string::npos);
+}
+
+// Issue 13, defect 2: a small file whose model config claims a huge model made the loader allocate the
+// claimed size (6.9 GiB for width 4096, 9 layers) before it compared the tensors. The peak RSS of this
+// test's process shows nothing of that size was allocated.
+TEST_F(CorruptCheckpoint, MetadataClaimingAHugeModelAllocatesNothingFirst) {
+  auto cfg = session_->model().config().to_json();
+  cfg["n_embd"] = 4096;
+  cfg["n_head"] = 4;
+  cfg["n_layer"] = 9;
+  const std::string message = load_error(with_metadata("model_config", cfg.dump()));
+  EXPECT_NE(message.find("has shape"), std::string::npos) << message;
+  rusage usage{};
+  ASSERT_EQ(::getrusage(RUSAGE_SELF, &usage), 0);
+  EXPECT_LT(usage.ru_maxrss, 1024L * 1024) << "peak RSS in KiB";
 }
 
 TEST_F(CorruptCheckpoint, NonFiniteWeightsAreRejected) {
