@@ -24,13 +24,18 @@ ByteClass byte_class(char c) {
 }
 
 // End of the chunk that starts at text[begin] (begin < text.size()).
+// The longest token a vocabulary may have: merges never cross chunks, and a chunk ends after this many
+// bytes, so a trained vocabulary always loads again (from_json refuses longer tokens: a crafted file).
+constexpr uint64_t kMaxTokenBytes = 64 * 1024;
+
 size_t chunk_end(std::string_view text, size_t begin) {
   const size_t n = text.size();
   size_t i = begin;
   if (text[i] == ' ' && i + 1 < n && byte_class(text[i + 1]) != ByteClass::kSpace) ++i;  // leading space
   const ByteClass cls = byte_class(text[i]);
   size_t j = i + 1;
-  while (j < n && byte_class(text[j]) == cls) ++j;
+  const size_t limit = std::min<size_t>(n, begin + kMaxTokenBytes);
+  while (j < limit && byte_class(text[j]) == cls) ++j;
   // A whitespace run leaves its last space to the word after it.
   if (cls == ByteClass::kSpace && j < n && j - i >= 2 && text[j - 1] == ' ') --j;
   return j;
@@ -190,8 +195,14 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::train(std::string_view text, int voc
 }
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::from_json(const nlohmann::json& j) {
+  // Each merge can double the longest token: 40 crafted merges spelled a token of 2^41 bytes, and the
+  // constructor set out to build it (6 GiB before it failed; issue 13, defect 2). Trained tokens stay
+  // within a chunk of text (at most kMaxTokenBytes), so these bounds hold for every real vocabulary.
+  constexpr uint64_t kMaxTotalBytes = 64 * 1024 * 1024;
   const auto& merges_json = ts::field(j, "merges", nlohmann::json::value_t::array);
   std::vector<Merge> merges;
+  std::vector<uint64_t> token_bytes(256, 1);
+  uint64_t total_bytes = 256;
   std::unordered_map<uint64_t, size_t> seen;
   for (size_t i = 0; i < merges_json.size(); ++i) {
     const std::string where = "\"merges\"[" + std::to_string(i) + "]";
@@ -208,6 +219,17 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_json(const nlohmann::json& j) {
     require(inserted, "tokenizer JSON: " + where + " [" + std::to_string(left) + ", " +
                           std::to_string(right) + "] duplicates \"merges\"[" + std::to_string(it->second) +
                           "]");
+    const uint64_t bytes = token_bytes[left] + token_bytes[right];
+    total_bytes += bytes;
+    require(bytes <= kMaxTokenBytes && total_bytes <= kMaxTotalBytes,
+            "tokenizer JSON: " + where + " makes " +
+                (bytes > kMaxTokenBytes
+                     ? "a token of " + std::to_string(bytes) + " bytes, more than the limit of " +
+                           std::to_string(kMaxTokenBytes)
+                     : "the tokens " + std::to_string(total_bytes) +
+                           " bytes long together, more than the limit of " + std::to_string(kMaxTotalBytes)) +
+                " (not a vocabulary trained on text)");
+    token_bytes.push_back(bytes);
     merges.push_back({left, right});
   }
   ts::check_vocab_size(j, 256 + static_cast<int64_t>(merges.size()), "256 bytes + \"merges\"");

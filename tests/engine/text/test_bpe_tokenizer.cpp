@@ -216,5 +216,21 @@ TEST(BpeTokenizer, Errors) {
   expect_error([&] { tok->token_bytes(-1); }, {"token id -1"});
 }
 
+// Issue 13, defect 2 (tokenizer): 40 merges, each of the previous token with itself, spell a token of
+// 2^41 bytes; building the vocabulary took 6 GiB before it failed. Refused while reading the merges.
+TEST(BpeTokenizer, DoublingMergesAreRefusedBeforeTheyAllocate) {
+  nlohmann::json merges = nlohmann::json::array({{97, 97}});
+  for (int i = 0; i < 39; ++i) merges.push_back({256 + i, 256 + i});
+  const nlohmann::json j = {{"kind", "bpe"}, {"vocab_size", 256 + 40}, {"merges", merges}};
+  expect_error([&] { BpeTokenizer::from_json(j); },
+               {"\"merges\"[16] makes a token of 131072 bytes, more than the limit of 65536"});
+  // Training never makes such a token: a run of one character class ends its chunk at 65,536 bytes.
+  const std::string run(70000, 'a');
+  const auto chunks = BpeTokenizer::split(run);
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0].size(), 65536u);
+  EXPECT_EQ(chunks[1].size(), 70000u - 65536u);
+}
+
 }  // namespace
 }  // namespace cllm
