@@ -68,11 +68,20 @@ void Trainer::set_total_steps(int steps) {
 }
 
 StepStats Trainer::step() {
+  return *step_unless({});
+}
+
+std::optional<StepStats> Trainer::step_unless(const std::function<bool()>& stop) {
   const auto start = std::chrono::steady_clock::now();
   const int B = config_.batch_size, T = model_.config().block_size;
   const kernels::MatmulPrecisionScope precision(kernels::parse_matmul_precision(config_.precision));
+  const std::string rng_at_start = rng_.state();
   double loss_sum = 0.0;
   for (int micro = 0; micro < config_.grad_accum; ++micro) {
+    if (micro > 0 && stop && stop()) {
+      rng_.set_state(rng_at_start);  // the batches drawn so far will be drawn again by this step's rerun
+      return std::nullopt;
+    }
     sample_batch(train_, B, T, rng_, batch_, "training");
     const float scale = 1.0f / static_cast<float>(config_.grad_accum);
     const double loss = sizing_activations(model_, batch_, shards().shards(), [&] {
@@ -135,7 +144,9 @@ EvalResult run_training(Trainer& trainer, const TrainingObserver& observer) {
   bool evaluated_last_step = false;
   while (!trainer.finished()) {
     if (observer.stop_requested && observer.stop_requested()) break;
-    const StepStats s = trainer.step();
+    const std::optional<StepStats> stepped = trainer.step_unless(observer.stop_requested);
+    if (!stepped) break;
+    const StepStats& s = *stepped;
     if (observer.on_step) observer.on_step(s);
     evaluated_last_step = interval > 0 && s.step % interval == 0;
     if (evaluated_last_step) {

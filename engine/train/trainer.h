@@ -60,6 +60,11 @@ class Trainer {
   // norm is not finite (a diverged run keeps its last good weights). Running out of memory for the
   // activations is a cllm::Error naming their size; the model must not be used after it.
   StepStats step();
+  // The same, polling `stop` before every micro-batch after the first: when it returns true the step is
+  // abandoned and nothing a checkpoint holds has changed (parameters, moments, step count, data RNG), so
+  // saving now and resuming later still repeats an uninterrupted run bit for bit. Returns nullopt then.
+  // A step of many micro-batches (--grad-accum) can take minutes; a stop request should not wait for it.
+  std::optional<StepStats> step_unless(const std::function<bool()>& stop);
   // Mean loss over the fixed validation batches (the same batches every time).
   EvalResult evaluate();
 
@@ -102,7 +107,7 @@ class Trainer {
 struct TrainingObserver {
   std::function<void(const StepStats&)> on_step;
   std::function<void(const EvalResult&)> on_eval;
-  std::function<bool()> stop_requested;  // polled before every step
+  std::function<bool()> stop_requested;  // polled before every step and between its micro-batches
 };
 
 // Steps until the configured step count or a stop request, evaluating every eval_interval steps and
