@@ -1,15 +1,44 @@
 #include "util/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "util/error.h"
 
 namespace cllm {
+
+namespace {
+
+// Temporary files are named ".<destination name>.tmp-<pid>-XXXXXX". A writer killed with SIGKILL (or a
+// machine that lost power) leaves its file behind; the next save to the same destination removes those
+// whose process is gone (issue 13, defect 8). A live process's file may be a save in progress: kept.
+std::string temp_prefix(const std::filesystem::path& destination) {
+  return "." + destination.filename().string() + ".tmp-";
+}
+
+void remove_stale_temp_files(const std::filesystem::path& folder, const std::filesystem::path& destination) {
+  const std::string prefix = temp_prefix(destination);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string rest = name.substr(prefix.size());  // "<pid>-XXXXXX"
+    const size_t dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0 || dash > 10 || rest.find_first_not_of("0123456789") != dash)
+      continue;
+    const long pid = std::stol(rest.substr(0, dash));
+    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) std::filesystem::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path destination) : destination_(std::move(destination)) {
   require(!destination_.filename().empty() && !std::filesystem::is_directory(destination_),
@@ -20,7 +49,9 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path destination) : destinat
   if (folder.empty()) folder = ".";
   require(std::filesystem::is_directory(folder),
           "cannot save '" + destination_.string() + "': folder '" + folder.string() + "' does not exist");
-  const std::string pattern = (folder / ("." + destination_.filename().string() + ".tmp-XXXXXX")).string();
+  remove_stale_temp_files(folder, destination_);
+  const std::string pattern =
+      (folder / (temp_prefix(destination_) + std::to_string(::getpid()) + "-XXXXXX")).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   fd_ = ::mkstemp(name.data());

@@ -1,7 +1,8 @@
 #pragma once
 // The engine's one way to save a file: write a temporary file in the destination's folder, fsync it,
 // rename it over the destination, fsync the folder. A crash, a full disk or an exception at any point
-// leaves the previous file untouched; readers never see a half-written file.
+// leaves the previous file untouched; readers never see a half-written file. The temporary file of a
+// writer that was killed is removed by the next save to the same destination.
 
 #include <filesystem>
 #include <string>

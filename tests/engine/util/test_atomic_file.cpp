@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -84,6 +85,33 @@ TEST(AtomicFile, OutNamingAFolderIsRefusedBeforeAnyWork) {
   EXPECT_THROW(require_can_save(dir / "missing" / "x.safetensors"), Error);
   require_can_save(dir / "x.safetensors");  // a good destination: the probe leaves nothing behind
   EXPECT_EQ(count_files(dir), 0u);
+  fs::remove_all(dir);
+}
+
+// Issue 13, defect 8: the temporary files of saves interrupted by kill -9 were never removed. The next
+// save to the same destination removes those whose process is gone, and leaves a live writer's alone.
+TEST(AtomicFile, TempFilesOfKilledSavesAreRemovedByTheNextSave) {
+  const fs::path dir = fresh_dir("stale"), file = dir / "x.bin";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // a save killed halfway
+    AtomicFileWriter writer(file);
+    writer.write("half");
+    ::raise(SIGKILL);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  ASSERT_EQ(count_files(dir), 1u);  // the killed save's temporary file
+
+  AtomicFileWriter live(file);  // a save in progress in a running process
+  write_file_atomically(file, "new");
+  EXPECT_EQ(read_all(file), "new");
+  EXPECT_EQ(count_files(dir), 2u);  // x.bin and the live writer's file; the killed one's is gone
+  live.write("newer");
+  live.commit();
+  EXPECT_EQ(read_all(file), "newer");
+  EXPECT_EQ(count_files(dir), 1u);
   fs::remove_all(dir);
 }
 
