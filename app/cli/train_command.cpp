@@ -97,6 +97,7 @@ void run(const TrainOptions& o) {
   require_can_save(best);
 
   std::ofstream metrics;
+  if (!o.metrics.empty() && !o.resume.empty()) drop_metrics_after(o.metrics, trainer.steps_done());
   if (!o.metrics.empty()) {
     metrics.open(o.metrics, std::ios::app);
     require(metrics.good(), "cannot open metrics file '" + o.metrics + "' for writing");

@@ -9,6 +9,7 @@
 // bits_per_byte (EvalResult::bits_per_byte) is left out when unknown, and files written before it existed
 // lack it: readers take it as optional (j.value("bits_per_byte", NAN)); JSON has no NaN to write.
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "train/trainer.h"
@@ -17,5 +18,11 @@ namespace cllm {
 
 nlohmann::json step_record(const StepStats& s, double elapsed_seconds);
 nlohmann::json eval_record(const EvalResult& r, bool best, double elapsed_seconds);
+
+// Before a run resumed at `steps_done` appends to its metrics file: removes the step and eval records
+// after that step, and a torn last line. A run killed (kill -9, power loss) after its last checkpoint had
+// recorded steps that the resumed run records again, twice in the file otherwise (issue 13, defect 8).
+// Rewritten atomically, and only when something goes; a missing file is left missing.
+void drop_metrics_after(const std::filesystem::path& path, int steps_done);
 
 }  // namespace cllm

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -395,6 +396,35 @@ TEST_F(CliTest, ThreadsAboveTheCoreCountWarn) {
                         "--threads", "1"});
   EXPECT_EQ(ok.err.find("warning"), std::string::npos) << ok.err;
   EXPECT_NE(cllm({"generate", "--threads", "5000"}).exit_code, 0);
+}
+
+// Issue 13, defect 8 (metrics): after kill -9 and resume, the steps done after the last checkpoint were
+// recorded twice. Here the killed run's lost steps 11 and 12 and a torn last line are in the file; the
+// resumed run drops them and records its own, so every step appears once and every line is JSON.
+TEST_F(CliTest, ResumeKeepsMetricsConsistentWithTheCheckpoint) {
+  fs::remove(dir_ + "/killed.jsonl");
+  ASSERT_EQ(cllm(cat({"train", "corpus.txt", "--steps", "10", "--eval-interval", "10", "--out",
+                      "killed.safetensors", "--metrics", "killed.jsonl"},
+                     kQuick))
+                .exit_code,
+            0);
+  std::ofstream(dir_ + "/killed.jsonl", std::ios::app) << R"({"event":"step","step":11,"loss":9})" << '\n'
+                                                       << R"({"event":"step","step":12,"loss":9})" << '\n'
+                                                       << R"({"event":"st)";
+  const auto r = cllm({"train", "corpus.txt", "--resume", "killed.safetensors", "--steps", "12", "--metrics",
+                       "killed.jsonl", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir_ + "/killed.jsonl");
+  std::map<int, int> steps;
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);  // throws on a torn line
+    if (j["event"] == "step") {
+      ++steps[j["step"].get<int>()];
+      EXPECT_NE(j["loss"], 9) << line;
+    }
+  }
+  ASSERT_EQ(steps.size(), 12u);
+  for (const auto& [step, count] : steps) EXPECT_EQ(count, 1) << "step " << step;
 }
 
 TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
