@@ -427,12 +427,20 @@ TEST_F(CliTest, ResumeKeepsMetricsConsistentWithTheCheckpoint) {
   for (const auto& [step, count] : steps) EXPECT_EQ(count, 1) << "step " << step;
 }
 
-TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
-  const std::string exe = CLLM_EXE, out = dir_ + "/interrupted.safetensors",
-                    metrics = dir_ + "/interrupted.jsonl";
+// Runs `cllm train <args> --metrics <metrics>` (stderr to /dev/null), waits until the metrics file holds
+// a record of `event` (not a guessed time: a loaded machine may still be starting the process after any
+// fixed delay), waits `delay` more, sends SIGINT and waits for the process. Returns its wait status and
+// the seconds from the signal to its end.
+struct Interrupted {
+  int status = 0;
+  double seconds = 0;
+};
+Interrupted interrupt_training(std::vector<std::string> args, const std::string& metrics,
+                               const std::string& event, std::chrono::milliseconds delay) {
+  const std::string exe = CLLM_EXE;
   fs::remove(metrics);
-  std::vector<std::string> args = cat(
-      {exe, "train", dir_ + "/corpus.txt", "--steps", "100000", "--out", out, "--metrics", metrics}, kQuick);
+  args.insert(args.begin(), {exe, "train"});
+  args.insert(args.end(), {"--metrics", metrics});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -440,23 +448,32 @@ TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid;
-  ASSERT_EQ(posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  // Interrupt once training runs (its first step is in the metrics file), not at a guessed time: a loaded
-  // machine may still be starting the process after any fixed delay.
-  auto training = [&] {
+  EXPECT_EQ(posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  auto recorded = [&] {
     std::ifstream in(metrics);
     std::stringstream text;
     text << in.rdbuf();
-    return text.str().find("\"event\":\"step\"") != std::string::npos;
+    return text.str().find("\"event\":\"" + event + "\"") != std::string::npos;
   };
-  for (int i = 0; i < 600 && !training(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_TRUE(training()) << "no training step within 60 s";
+  for (int i = 0; i < 600 && !recorded(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(recorded()) << "no '" << event << "' record within 60 s";
+  std::this_thread::sleep_for(delay);
+  const auto signalled = std::chrono::steady_clock::now();
   kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  posix_spawn_file_actions_destroy(&actions);
-  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  EXPECT_EQ(WEXITSTATUS(status), 130);
+  Interrupted r;
+  waitpid(pid, &r.status, 0);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  return r;
+}
+
+TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
+  const std::string out = dir_ + "/interrupted.safetensors";
+  const Interrupted r =
+      interrupt_training(cat({dir_ + "/corpus.txt", "--steps", "100000", "--out", out}, kQuick),
+                         dir_ + "/interrupted.jsonl", "step", std::chrono::milliseconds(0));
+  ASSERT_TRUE(WIFEXITED(r.status)) << "killed by signal " << (WIFSIGNALED(r.status) ? WTERMSIG(r.status) : 0);
+  EXPECT_EQ(WEXITSTATUS(r.status), 130);
   const Checkpoint ck = load_checkpoint(out);
   ASSERT_TRUE(ck.training.has_value());
   EXPECT_GT(ck.training->steps_done, 0);
@@ -467,43 +484,14 @@ TEST_F(CliTest, InterruptSavesACheckpointAndExits130) {
 // Here one step is 65,536 micro-batches, minutes of work; the interrupt must end the run within seconds,
 // saving the checkpoint as it was before the abandoned step.
 TEST_F(CliTest, InterruptDuringALongStepStopsBetweenMicroBatches) {
-  const std::string exe = CLLM_EXE, out = dir_ + "/long-step.safetensors",
-                    metrics = dir_ + "/long-step.jsonl";
-  fs::remove(metrics);
-  std::vector<std::string> args = {exe,         "train",     dir_ + "/corpus.txt",
-                                   "--steps",   "2",         "--grad-accum",
-                                   "65536",     "--out",     out,
-                                   "--metrics", metrics,     "--preset",
-                                   "tiny",      "--block",   "32",
-                                   "--batch",   "16",        "--eval-batches",
-                                   "1",         "--threads", "1"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid;
-  ASSERT_EQ(posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  auto started = [&] {
-    std::ifstream in(metrics);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str().find("\"event\":\"start\"") != std::string::npos;
-  };
-  for (int i = 0; i < 600 && !started(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_TRUE(started()) << "the run did not start within 60 s";
-  std::this_thread::sleep_for(std::chrono::seconds(1));  // inside the first step's micro-batches
-  const auto interrupted_at = std::chrono::steady_clock::now();
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - interrupted_at).count();
-  posix_spawn_file_actions_destroy(&actions);
-  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  EXPECT_EQ(WEXITSTATUS(status), 130);
-  EXPECT_LT(seconds, 30) << "the interrupt waited for the step to end";
+  const std::string out = dir_ + "/long-step.safetensors";
+  const Interrupted r = interrupt_training(
+      {dir_ + "/corpus.txt", "--steps", "2", "--grad-accum", "65536", "--out", out, "--preset", "tiny",
+       "--block", "32", "--batch", "16", "--eval-batches", "1", "--threads", "1"},
+      dir_ + "/long-step.jsonl", "start", std::chrono::seconds(1));  // 1 s: inside the first step
+  ASSERT_TRUE(WIFEXITED(r.status)) << "killed by signal " << (WIFSIGNALED(r.status) ? WTERMSIG(r.status) : 0);
+  EXPECT_EQ(WEXITSTATUS(r.status), 130);
+  EXPECT_LT(r.seconds, 30) << "the interrupt waited for the step to end";
   const Checkpoint ck = load_checkpoint(out);
   ASSERT_TRUE(ck.training.has_value());
   EXPECT_EQ(ck.training->steps_done, 0);
