@@ -15,6 +15,7 @@
 #include "model/transformer_graph.h"
 #include "text/tokenizer.h"
 #include "util/error.h"
+#include "util/finite.h"
 #include "util/rng.h"
 
 namespace cllm {
@@ -56,10 +57,10 @@ namespace {
 // loaded again, and saving it would replace the last good checkpoint (issue 13, defect 5).
 void require_finite(const std::filesystem::path& path, const std::string& name,
                     std::span<const float> values) {
-  const auto bad = std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
-  if (bad == values.end()) return;
-  throw Error("not saving '" + path.string() + "': " + name + " holds " + format_number(*bad) + " at index " +
-              std::to_string(bad - values.begin()) +
+  const std::optional<size_t> bad = first_non_finite(values);
+  if (!bad) return;
+  throw Error("not saving '" + path.string() + "': " + name + " holds " + format_number(values[*bad]) +
+              " at index " + std::to_string(*bad) +
               " (training diverged; the file there, if any, is left as it was)");
 }
 
@@ -168,9 +169,9 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   ck.parameters.resize(layout.total());
   for (const auto& t : layout.tensors()) {
     const auto values = file.read_f32(t.name, t.shape);
-    for (size_t i = 0; i < values.size(); ++i)
-      require(std::isfinite(values[i]), where + ": tensor '" + t.name + "' holds a non-finite value (" +
-                                            std::to_string(values[i]) + ") at index " + std::to_string(i));
+    if (const auto bad = first_non_finite(values))
+      throw Error(where + ": tensor '" + t.name + "' holds a non-finite value (" +
+                  std::to_string(values[*bad]) + ") at index " + std::to_string(*bad));
     std::copy(values.begin(), values.end(), ck.parameters.begin() + t.offset);
   }
 
@@ -204,9 +205,10 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
     const int64_t n = static_cast<int64_t>(layout.total());
     s.adam_m = file.read_f32(kAdamM, {n});
     s.adam_v = file.read_f32(kAdamV, {n});
+    // The message is built only for a bad value: building it for every one cost more than the check.
     for (size_t i = 0; i < s.adam_v.size(); ++i)
-      require(std::isfinite(s.adam_m[i]) && std::isfinite(s.adam_v[i]) && s.adam_v[i] >= 0.0f,
-              where + ": optimizer state is corrupt at index " + std::to_string(i));
+      if (!(std::isfinite(s.adam_m[i]) && std::isfinite(s.adam_v[i]) && s.adam_v[i] >= 0.0f))
+        throw Error(where + ": optimizer state is corrupt at index " + std::to_string(i));
     ck.training = std::move(s);
   }
   return ck;

@@ -233,6 +233,7 @@ json parse_header_json(const std::string& text, const std::string& where) {
   }
 }
 
+// A non-negative integer that fits in int64 (so also in size_t), or nothing.
 std::optional<uint64_t> as_count(const json& value) {
   if (!value.is_number_unsigned()) return std::nullopt;  // nlohmann parses every n >= 0 as unsigned
   const uint64_t n = value.get<uint64_t>();

@@ -4,13 +4,14 @@
 #include <cmath>
 
 #include "util/error.h"
+#include "util/finite.h"
 
 namespace cllm {
 
 void require_finite_output(std::span<const float> values, std::span<const float> parameters,
                            const std::string& what) {
-  const auto bad = std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
-  if (bad == values.end()) return;
+  const std::optional<size_t> bad = first_non_finite(values);
+  if (!bad) return;
   float largest = 0;
   bool weights_finite = true;
   for (float p : parameters) {
@@ -24,7 +25,8 @@ void require_finite_output(std::span<const float> values, std::span<const float>
                                 ? "its weights reach " + format_number(largest) +
                                       ", so the products overflow float32 (the largest float is 3.4e+38)"
                                 : "the largest |weight| is " + format_number(largest);
-  const std::string value = std::isnan(*bad) ? "NaN" : *bad > 0 ? "infinite" : "-infinite";
+  const float v = values[*bad];
+  const std::string value = std::isnan(v) ? "NaN" : v > 0 ? "infinite" : "-infinite";
   throw Error(what + " is " + value + ", not a finite number: " + cause +
               "; the checkpoint is damaged or its training diverged");
 }

@@ -23,11 +23,11 @@ ByteClass byte_class(char c) {
   return ByteClass::kOther;
 }
 
-// End of the chunk that starts at text[begin] (begin < text.size()).
 // The longest token a vocabulary may have: merges never cross chunks, and a chunk ends after this many
 // bytes, so a trained vocabulary always loads again (from_json refuses longer tokens: a crafted file).
 constexpr uint64_t kMaxTokenBytes = 64 * 1024;
 
+// End of the chunk that starts at text[begin] (begin < text.size()).
 size_t chunk_end(std::string_view text, size_t begin) {
   const size_t n = text.size();
   size_t i = begin;
