@@ -41,6 +41,11 @@
         <translation>Geschrieben von %1 am %2</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Not verified: %1</source>
+        <translation>Nicht geprüft: %1</translation>
+    </message>
+    <message>
         <location filename="../app/workbench/run_store.cpp" line="+1"/>
         <source>Tokenizer: %1</source>
         <translation>Tokenizer: %1</translation>

@@ -36,6 +36,25 @@ void apply_threads(int threads) {
   kernels::set_num_threads(resolve_threads(threads));
 }
 
+CLI::Option* add_allow_unverified_option(CLI::App& command, bool& allow_unverified) {
+  return command.add_flag(
+      "--allow-unverified", allow_unverified,
+      "load a checkpoint that has no checksum (from another tool, or edited); nothing in it is "
+      "verified");
+}
+
+void warn_if_unverified(const std::string& path, const std::string& unverified) {
+  if (!unverified.empty())
+    std::fprintf(stderr, "warning: '%s' is not verified: %s\n", path.c_str(), unverified.c_str());
+}
+
+Checkpoint load_checkpoint_warning_if_unverified(const std::string& path, bool allow_unverified) {
+  Checkpoint ck =
+      load_checkpoint(path, allow_unverified ? Verification::kAllowUnverified : Verification::kRequired);
+  warn_if_unverified(path, ck.unverified);
+  return ck;
+}
+
 ModelConfig ModelShapeOptions::config() const {
   ModelConfig c = model_preset(preset);
   if (layers) c.n_layer = *layers;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/corpus.h"
+#include "io/checkpoint.h"
 #include "model/model_config.h"
 #include "text/tokenizer.h"
 #include "train/train_config.h"
@@ -43,6 +44,14 @@ std::vector<CLI::Option*> add_tokenizer_options(CLI::App& command, TokenizerSpec
 // --min-lr --warmup --schedule --weight-decay --beta1 --beta2 --eps --clip --no-clip --grad-accum
 // --eval-interval --eval-batches --val-fraction (train and ablate); the caller applies `no_clip`.
 std::vector<CLI::Option*> add_train_config_options(CLI::App& command, TrainConfig& train, bool& no_clip);
+
+// --allow-unverified (commands that load a checkpoint): load a file without a checksum, as an explicit
+// unverified import.
+CLI::Option* add_allow_unverified_option(CLI::App& command, bool& allow_unverified);
+// load_checkpoint, with a warning on stderr when the checksum did not cover the whole file.
+Checkpoint load_checkpoint_warning_if_unverified(const std::string& path, bool allow_unverified);
+// The warning itself, for checkpoints loaded some other way (a resumed training session).
+void warn_if_unverified(const std::string& path, const std::string& unverified);
 
 // One JSON object per line on stdout, flushed (scripts read it as it comes).
 void print_json(const nlohmann::json& j);

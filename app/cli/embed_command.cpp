@@ -22,6 +22,7 @@ namespace {
 
 struct EmbedOptions {
   std::string checkpoint = kDefaultCheckpoint;
+  bool allow_unverified = false;
   std::string out_dir;
   std::string projection;
   int dims = 3;
@@ -95,7 +96,7 @@ void run(const EmbedOptions& o) {
           "unknown projection \"" + o.projection + "\" (expected pca, cone, clock, helix or ulam)");
   require(o.dims == 2 || o.dims == 3, "--dims must be 2 or 3, got " + std::to_string(o.dims));
   apply_threads(o.threads);
-  const Checkpoint ck = load_checkpoint(o.checkpoint);
+  const Checkpoint ck = load_checkpoint_warning_if_unverified(o.checkpoint, o.allow_unverified);
   const auto model = make_model(ck);
   const std::vector<float> embeddings = token_embeddings(*model);
   const int V = model->config().vocab_size, C = model->config().n_embd;
@@ -155,6 +156,7 @@ void add_embed_command(CLI::App& app) {
       app.add_subcommand("embed", "export token embeddings for TensorBoard's Embedding Projector");
   cmd->add_option("-c,--checkpoint", o->checkpoint, "checkpoint whose embeddings to export")
       ->capture_default_str();
+  add_allow_unverified_option(*cmd, o->allow_unverified);
   cmd->add_option("--out-dir", o->out_dir, "folder for vectors.tsv, metadata.tsv (created when missing)");
   cmd->add_option("--projection", o->projection,
                   "also write projection-NAME.tsv: pca, cone, clock, helix or ulam");

@@ -20,6 +20,7 @@ namespace {
 
 struct EvalOptions {
   std::string checkpoint = kDefaultCheckpoint;
+  bool allow_unverified = false;
   std::string corpus;
   std::string split = "validation";
   std::optional<double> val_fraction;
@@ -31,7 +32,7 @@ struct EvalOptions {
 
 void run(const EvalOptions& o) {
   apply_threads(o.threads);
-  const Checkpoint ck = load_checkpoint(o.checkpoint);
+  const Checkpoint ck = load_checkpoint_warning_if_unverified(o.checkpoint, o.allow_unverified);
   const auto model = make_model(ck);
   const Corpus corpus = load_corpus_or_builtin(o.corpus);
   require(o.split == "validation" || o.split == "train" || o.split == "all",
@@ -96,6 +97,7 @@ void add_eval_command(CLI::App& app) {
       app.add_subcommand("eval", "loss, perplexity and bits per byte of a checkpoint on a corpus");
   cmd->add_option("corpus", o->corpus, "a .txt file or folder (default: the built-in corpus)");
   cmd->add_option("-c,--checkpoint", o->checkpoint, "checkpoint to evaluate")->capture_default_str();
+  add_allow_unverified_option(*cmd, o->allow_unverified);
   cmd->add_option("--split", o->split, "validation (the last part), train or all")->capture_default_str();
   cmd->add_option("--val-fraction", o->val_fraction, "size of the validation part (default: the run's own)");
   cmd->add_option("--batch", o->batch, "sequences per batch")->capture_default_str();

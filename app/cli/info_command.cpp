@@ -14,6 +14,7 @@ namespace {
 
 struct InfoOptions {
   std::string checkpoint = kDefaultCheckpoint;
+  bool allow_unverified = false;
   bool tensors = false;
   bool json = false;
 };
@@ -25,12 +26,13 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 }
 
 void run(const InfoOptions& o) {
-  const Checkpoint ck = load_checkpoint(o.checkpoint);
+  const Checkpoint ck = load_checkpoint_warning_if_unverified(o.checkpoint, o.allow_unverified);
   const ModelConfig& mc = ck.model_config;
   nlohmann::json j = {
       {"checkpoint", o.checkpoint},
       {"created_by", ck.created_by},
       {"created_at", ck.created_at},
+      {"verified", ck.unverified.empty() ? "the whole file (checksum)" : "not all: " + ck.unverified},
       {"model", mc.to_json()},
       {"parameters", mc.parameter_count()},
       {"tokenizer", {{"kind", ck.tokenizer->kind()}, {"vocab_size", ck.tokenizer->vocab_size()}}}};
@@ -46,7 +48,7 @@ void run(const InfoOptions& o) {
   }
   if (o.tensors) {
     nlohmann::json t = nlohmann::json::array();
-    const SafetensorsFile file = SafetensorsFile::open(o.checkpoint);
+    const SafetensorsFile file = SafetensorsFile::open(o.checkpoint);  // verified by the load above
     for (const auto& info : file.tensors())
       t.push_back({{"name", info.name},
                    {"dtype", dtype_name(info.dtype)},
@@ -65,6 +67,8 @@ void run(const InfoOptions& o) {
   std::printf("parameters   %s (%.1f MB as float32)\n", group_thousands(mc.parameter_count()).c_str(),
               mc.parameter_count() * 4.0 / 1e6);
   std::printf("tokenizer    %s, vocabulary %d\n", ck.tokenizer->kind().c_str(), ck.tokenizer->vocab_size());
+  std::printf("verified     %s\n",
+              ck.unverified.empty() ? "the whole file (checksum)" : ("not all: " + ck.unverified).c_str());
   if (ck.training) {
     const TrainingState& s = *ck.training;
     std::printf("training     step %d of %d, batch %d, lr %g -> %g\n", s.steps_done, s.config.steps,
@@ -90,6 +94,7 @@ void add_info_command(CLI::App& app) {
   auto o = std::make_shared<InfoOptions>();
   CLI::App* cmd = app.add_subcommand("info", "summarise a checkpoint");
   cmd->add_option("-c,--checkpoint,checkpoint", o->checkpoint, "checkpoint file")->capture_default_str();
+  add_allow_unverified_option(*cmd, o->allow_unverified);
   cmd->add_flag("--tensors", o->tensors, "list every tensor with its dtype and shape");
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o] { run(*o); });

@@ -21,6 +21,7 @@ struct NumberOptions {
   std::string token;
   std::string word;
   std::string checkpoint = kDefaultCheckpoint;
+  bool allow_unverified = false;
   int budget_ms = 2000;
   bool json = false;
 };
@@ -113,7 +114,7 @@ void run(const NumberOptions& o) {
   nlohmann::json token_json;
   std::string token_line;
   if (!o.token.empty()) {
-    const Checkpoint ck = load_checkpoint(o.checkpoint);
+    const Checkpoint ck = load_checkpoint_warning_if_unverified(o.checkpoint, o.allow_unverified);
     const int32_t id = find_token(*ck.tokenizer, o.token, o.checkpoint);
     const uint64_t prime = nth_prime(static_cast<size_t>(id));
     n = prime;
@@ -122,7 +123,7 @@ void run(const NumberOptions& o) {
     token_line = "\"" + ck.tokenizer->token_label(id) + "\" is token id " + std::to_string(id) + " of " +
                  o.checkpoint + ", so its prime is p_" + std::to_string(id) + " = " + std::to_string(prime);
   } else if (!o.word.empty()) {
-    const Checkpoint ck = load_checkpoint(o.checkpoint);
+    const Checkpoint ck = load_checkpoint_warning_if_unverified(o.checkpoint, o.allow_unverified);
     const WordNumber w = word_number(ck.model_config, *ck.tokenizer, o.word);
     n = w.number;
     token_json = {{"word", w.word},
@@ -163,6 +164,7 @@ void add_number_command(CLI::App& app) {
                   "a word of a model trained with --roots on: its number p_root x p_affix, factorised");
   cmd->add_option("-c,--checkpoint", o->checkpoint, "checkpoint whose tokenizer --token looks in")
       ->capture_default_str();
+  add_allow_unverified_option(*cmd, o->allow_unverified);
   cmd->add_option("--budget-ms", o->budget_ms, "time allowed for factoring, in milliseconds")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "print one JSON object");

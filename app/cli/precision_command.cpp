@@ -27,6 +27,7 @@ namespace {
 
 struct PrecisionOptions {
   std::string checkpoint = kDefaultCheckpoint;
+  bool allow_unverified = false;
   std::string corpus;  // empty: the checkpoint's own training corpus
   PrecisionSettings settings;
   int threads = 0;
@@ -155,7 +156,7 @@ void print_report_text(const PrecisionOptions& o, const std::string& corpus, con
 
 void run(const PrecisionOptions& o) {
   apply_threads(o.threads);
-  const Checkpoint ck = load_checkpoint(o.checkpoint);
+  const Checkpoint ck = load_checkpoint_warning_if_unverified(o.checkpoint, o.allow_unverified);
   std::optional<Corpus> corpus;
   if (!o.corpus.empty()) corpus = o.corpus == "built-in" ? builtin_corpus() : load_corpus(o.corpus);
   const std::vector<int32_t> tokens = precision_tokens(ck, corpus ? &*corpus : nullptr);
@@ -189,6 +190,7 @@ void add_precision_command(CLI::App& app) {
                   "a .txt file or folder, or built-in, to take the batch from (default: the corpus the "
                   "checkpoint was trained on, when unchanged)");
   cmd->add_option("-c,--checkpoint", o->checkpoint, "checkpoint to measure")->capture_default_str();
+  add_allow_unverified_option(*cmd, o->allow_unverified);
   cmd->add_option("--tokens", o->settings.tokens_per_sequence,
                   "tokens per sequence (default: the block size, at most " +
                       std::to_string(kDefaultPrecisionTokens) + ")");

@@ -38,8 +38,9 @@ void ProgressLine::update(long done, long total, const std::string& detail) {
   const long progressed = done - first_done_;
   const double eta = progressed > 0 ? elapsed / progressed * (total - done) : NAN;
   const int percent = total > 0 ? static_cast<int>(100.0 * done / total) : 100;
-  std::fprintf(stderr, "%s[%3d%%] %ld/%ld  %s  elapsed %s  ETA %s%s", tty_ ? "\r\033[K" : "", percent, done, total,
-               detail.c_str(), format_duration(elapsed).c_str(), format_duration(eta).c_str(), tty_ ? "" : "\n");
+  std::fprintf(stderr, "%s[%3d%%] %ld/%ld  %s  elapsed %s  ETA %s%s", tty_ ? "\r\033[K" : "", percent, done,
+               total, detail.c_str(), format_duration(elapsed).c_str(), format_duration(eta).c_str(),
+               tty_ ? "" : "\n");
   std::fflush(stderr);
   line_open_ = tty_;
 }

@@ -31,6 +31,7 @@ struct TrainOptions {
   bool no_clip = false;
   std::string out;  // empty: the --resume checkpoint, else kDefaultCheckpoint
   std::string resume;
+  bool allow_unverified = false;
   std::string metrics;
   int threads = 0;
   bool json = false;
@@ -70,7 +71,9 @@ void run(const TrainOptions& o) {
   const Corpus corpus = load_corpus_or_builtin(o.corpus);
   std::unique_ptr<TrainingSession> session;
   if (!o.resume.empty()) {
-    session = TrainingSession::resume(o.resume, corpus);
+    session = TrainingSession::resume(
+        o.resume, corpus, o.allow_unverified ? Verification::kAllowUnverified : Verification::kRequired);
+    warn_if_unverified(o.resume, session->resumed_unverified());
     if (o.steps) session->trainer().set_total_steps(*o.steps);
   } else {
     TrainingSession::NewRun run;
@@ -237,6 +240,7 @@ void add_train_command(CLI::App& app) {
                   "a .txt file or a folder of .txt files (default: the built-in corpus)");
   auto* resume =
       cmd->add_option("--resume", o->resume, "continue the run saved in this checkpoint (same corpus)");
+  add_allow_unverified_option(*cmd, o->allow_unverified)->needs(resume);
   auto model_option = [&](CLI::Option* opt) { opt->excludes(resume); };
   for (CLI::Option* opt : add_tokenizer_options(*cmd, o->tokenizer)) model_option(opt);
   for (CLI::Option* opt : add_model_shape_options(*cmd, o->shape)) model_option(opt);

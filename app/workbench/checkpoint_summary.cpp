@@ -31,6 +31,8 @@ QString checkpointSummary(const Checkpoint& c) {
   }
   lines << QObject::tr("Written by %1 at %2")
                .arg(QString::fromStdString(c.created_by), QString::fromStdString(c.created_at));
+  if (!c.unverified.empty())
+    lines << QObject::tr("Not verified: %1").arg(QString::fromStdString(c.unverified));
   return lines.join('\n');
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/safetensors.h"
+#include "io/strict_json.h"
 #include "model/gpt.h"
 #include "model/transformer_graph.h"
 #include "text/tokenizer.h"
@@ -64,6 +65,29 @@ void require_finite(const std::filesystem::path& path, const std::string& name,
               " (training diverged; the file there, if any, is left as it was)");
 }
 
+// Metadata values are small JSON documents: a tokenizer nests 3 levels (merges are pairs in an array).
+constexpr JsonLimits kMetadataJsonLimits = {/*max_depth=*/4, /*max_entries=*/1000};
+
+// What the file's checksum leaves unverified ("" for nothing), or an error when that is not acceptable.
+// Version 2 files carry a whole-file checksum and must; version 1 files (before issue 13) covered only the
+// tensor data, which is verified, so they load with a warning. A file without any checksum loads only
+// when the caller asks for an unverified import.
+std::string unverified_parts(Integrity integrity, const std::string& version, const std::string& where,
+                             Verification verification) {
+  if (integrity == Integrity::kWholeFile) return "";
+  if (integrity == Integrity::kDataOnly && version == "1")
+    return "format version 1: its checksum covers the tensors only, not the configs, tokenizer or "
+           "training state (saving it again writes version 2)";
+  const std::string what = integrity == Integrity::kNone
+                               ? "no checksum"
+                               : "only a data checksum ('" + std::string(kDataChecksumKey) + "')";
+  require(verification == Verification::kAllowUnverified,
+          where + " has " + what +
+              ", so nothing guards it against corruption or editing (written by another "
+              "tool, or its checksum was removed); load it anyway with --allow-unverified");
+  return what + ": nothing in it is verified (loaded with --allow-unverified)";
+}
+
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const ModelConfig& config,
@@ -108,7 +132,7 @@ void save_checkpoint(const std::filesystem::path& path, const ModelConfig& confi
   write_safetensors(path, tensors, meta);
 }
 
-Checkpoint load_checkpoint(const std::filesystem::path& path) {
+Checkpoint load_checkpoint(const std::filesystem::path& path, Verification verification) {
   const SafetensorsFile file = SafetensorsFile::open(path);
   const std::string where = "'" + path.string() + "'";
   const Metadata& meta = file.metadata();
@@ -117,12 +141,10 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
     require(it != meta.end(), where + " has no '" + key + "' metadata; it is not a complete cllm checkpoint");
     return it->second;
   };
+  // Duplicate keys are refused: nlohmann would keep the last, so an edited file could say two things.
   auto parse = [&](const char* key) {
-    try {
-      return nlohmann::json::parse(field(key));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(where + ": metadata '" + key + "' is not valid JSON (" + e.what() + ")");
-    }
+    return parse_strict_json(field(key), where + ": ", "metadata '" + std::string(key) + "'",
+                             kMetadataJsonLimits);
   };
   // The rest of this function attributes every engine error to the file.
   auto in_file = [&](const char* what, auto&& fn) {
@@ -137,11 +159,12 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   require(format != meta.end() && format->second == kFormat,
           where + " is a safetensors file but not a cllm checkpoint (no 'format: " + kFormat + "' metadata)");
   const std::string& version = field("format_version");
-  require(version == std::to_string(kCheckpointFormatVersion), where + " has checkpoint format version '" +
-                                                                   version + "'; this cllm reads version " +
-                                                                   std::to_string(kCheckpointFormatVersion));
+  require(version == "1" || version == std::to_string(kCheckpointFormatVersion),
+          where + " has checkpoint format version '" + version + "'; this cllm reads versions 1 to " +
+              std::to_string(kCheckpointFormatVersion));
 
   Checkpoint ck;
+  ck.unverified = unverified_parts(file.integrity(), version, where, verification);
   ck.created_by = meta.count("created_by") ? meta.at("created_by") : "";
   ck.created_at = meta.count("created_at") ? meta.at("created_at") : "";
   ck.model_config = in_file("model config", [&] { return ModelConfig::from_json(parse("model_config")); });

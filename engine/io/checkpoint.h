@@ -6,7 +6,8 @@
 // Saves are atomic (write_safetensors). Loading validates everything and throws cllm::Error with a
 // one-line message naming the file and the problem: not a safetensors file, a safetensors file that is
 // not a cllm checkpoint, an unsupported format version, a config that does not parse, a missing or
-// misshapen tensor, a tokenizer whose vocabulary disagrees with the model, non-finite weights.
+// misshapen tensor, a tokenizer whose vocabulary disagrees with the model, non-finite weights, a checksum
+// that does not match or is missing, duplicate keys in the metadata's JSON.
 
 #include <cstdint>
 #include <filesystem>
@@ -50,16 +51,25 @@ struct Checkpoint {
   std::optional<TrainingState> training;
   std::string created_by;  // program and version that wrote it
   std::string created_at;  // UTC, ISO 8601
+  // Empty when the checksum covered the whole file; otherwise what it left unverified, for a warning.
+  std::string unverified;
 };
 
-inline constexpr int kCheckpointFormatVersion = 1;
+// Version 2 adds the whole-file checksum (safetensors.h); version 1 files still load.
+inline constexpr int kCheckpointFormatVersion = 2;
+
+// Whether a file without a whole-file checksum may be loaded (an explicit, reported unverified import).
+enum class Verification { kRequired, kAllowUnverified };
 
 // `training` may be null (an inference-only checkpoint).
 void save_checkpoint(const std::filesystem::path& path, const ModelConfig& config,
                      std::span<const float> parameters, const Tokenizer& tokenizer,
                      const TrainingState* training);
 
-Checkpoint load_checkpoint(const std::filesystem::path& path);
+// Throws when the file has no checksum and `verification` is kRequired; a version-1 file (its checksum
+// covers the tensors only) loads either way, with Checkpoint::unverified saying so.
+Checkpoint load_checkpoint(const std::filesystem::path& path,
+                           Verification verification = Verification::kRequired);
 
 // A model holding the checkpoint's weights.
 std::unique_ptr<Gpt> make_model(const Checkpoint& checkpoint);

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "io/quote.h"
+#include "io/strict_json.h"
 #include "text/utf8.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -53,30 +55,6 @@ std::optional<DType> dtype_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::string hex_byte(unsigned char byte) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02X", byte);
-  return buf;
-}
-
-// A name or value for a one-line message: single-quoted, control bytes escaped, long text shortened
-// without splitting a UTF-8 character.
-std::string quote(std::string_view text) {
-  constexpr size_t kMax = 80;
-  const bool cut = text.size() > kMax;
-  if (cut) text = text.substr(0, utf8::complete_prefix_length(text.substr(0, kMax)));
-  std::string out = "'";
-  for (char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) {
-      out += "\\x" + hex_byte(b).substr(2);
-    } else {
-      out += c;
-    }
-  }
-  return out + (cut ? "...'" : "'");
-}
-
 // A JSON value as it appeared, for "found ..." in messages.
 std::string describe(const json& value) {
   std::string text = value.dump();
@@ -94,6 +72,35 @@ std::string hex16(uint64_t value) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
   return buf;
+}
+
+// What precedes the whole-file checksum's 16 digits in a header cllm wrote.
+constexpr std::string_view kChecksumLead = R"({"__metadata__":{"cllm.file_xxh3":")";
+
+// XXH3-64 over pieces of bytes.
+class Xxh3Stream {
+ public:
+  Xxh3Stream() : state_(XXH3_createState(), &XXH3_freeState) {
+    if (!state_) throw std::bad_alloc();
+    XXH3_64bits_reset(state_.get());
+  }
+  void update(const void* bytes, size_t size) {
+    if (size > 0) XXH3_64bits_update(state_.get(), bytes, size);
+  }
+  uint64_t digest() const { return XXH3_64bits_digest(state_.get()); }
+
+ private:
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_;
+};
+
+// A checksum entry's value, once it is known to be 16 lowercase hex digits.
+const std::string& require_hex16(const std::pair<const std::string, std::string>& entry,
+                                 const std::string& where) {
+  const std::string& value = entry.second;
+  if (value.size() != 16 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw Error(where + "metadata '" + entry.first + "' is " + quote(value) +
+                ", expected 16 lowercase hex digits");
+  return value;
 }
 
 // product(shape) * dtype_size, or nothing when it overflows. Dimensions must be non-negative.
@@ -137,99 +144,6 @@ void read_exact(int fd, uint64_t offset, void* out, size_t size, const std::stri
     p += n;
     offset += static_cast<uint64_t>(n);
     size -= static_cast<size_t>(n);
-  }
-}
-
-// What the header's structure may not do, checked in one streaming pass before anything is built:
-// duplicate keys (nlohmann keeps the last), nesting deeper than the format has, and more entries in one
-// object than kMaxEntries. nlohmann's callback parser, which did this before, rescans an object's members
-// at the end of every nested object: a 1.2 MB header of 100,000 empty entries took 90 s.
-class HeaderChecker {
- public:
-  explicit HeaderChecker(const std::string& where) : where_(where) {}
-
-  bool null() { return value(); }
-  bool boolean(bool) { return value(); }
-  bool number_integer(json::number_integer_t) { return value(); }
-  bool number_unsigned(json::number_unsigned_t) { return value(); }
-  bool number_float(json::number_float_t, const json::string_t&) { return value(); }
-  bool string(json::string_t&) { return value(); }
-  bool binary(json::binary_t&) { return value(); }
-  bool start_object(std::size_t) { return start(true); }
-  bool start_array(std::size_t) { return start(false); }
-  bool end_object() { return end(); }
-  bool end_array() { return end(); }
-  bool key(json::string_t& k) {
-    Frame& top = frames_.back();
-    if (top.keys.size() == kMaxEntries)
-      throw Error(where_ + "header has more than " + std::to_string(kMaxEntries) + " entries" +
-                  (top.name.empty() ? "" : " in " + quote(top.name)) +
-                  ": not a checkpoint (refused before reading them)");
-    top.last_key = k;
-    if (!top.keys.insert(k).second)
-      throw Error(where_ + "duplicate key " + quote(k) + " in the header" +
-                  (top.name.empty() ? "" : " (in " + quote(top.name) + ")"));
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-    if (const auto* pe = dynamic_cast<const json::parse_error*>(&e)) throw *pe;
-    throw Error(where_ + "header is not valid JSON: " + e.what());
-  }
-
- private:
-  struct Frame {
-    bool is_object;
-    std::string name;  // "w.shape" style, for messages
-    std::unordered_set<std::string> keys;
-    std::string last_key;
-    size_t elements = 0;
-  };
-
-  bool value() {
-    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().elements;
-    return true;
-  }
-  bool start(bool is_object) {
-    std::string name;
-    if (!frames_.empty()) {
-      Frame& parent = frames_.back();
-      if (parent.is_object)
-        name = parent.name.empty() ? parent.last_key : parent.name + "." + parent.last_key;
-      else
-        name = parent.name + "[" + std::to_string(parent.elements++) + "]";
-    }
-    if (frames_.size() == kMaxDepth)
-      throw Error(where_ + "header nests deeper than the " + std::to_string(kMaxDepth) +
-                  " levels of a safetensors header, at " + quote(name));
-    frames_.push_back({is_object, std::move(name), {}, {}, 0});
-    return true;
-  }
-  bool end() {
-    frames_.pop_back();
-    return true;
-  }
-
-  const std::string& where_;
-  std::vector<Frame> frames_;
-};
-
-// Parses the header text into JSON after HeaderChecker has passed it; both passes take linear time.
-json parse_header_json(const std::string& text, const std::string& where) {
-  try {
-    HeaderChecker checker(where);
-    json::sax_parse(text, &checker, json::input_format_t::json, /*strict=*/true, /*ignore_comments=*/false);
-    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const json::parse_error& e) {
-    // e.byte is 1-based within the header; drop nlohmann's "[json.exception.parse_error.101] " tag.
-    std::string detail = e.what();
-    if (const size_t tag_end = detail.find("] "); tag_end != std::string::npos) detail.erase(0, tag_end + 2);
-    if (detail.size() > 200)
-      detail = detail.substr(0, utf8::complete_prefix_length(detail.substr(0, 200))) + "...";
-    const uint64_t offset = 8 + (e.byte > 0 ? e.byte - 1 : 0);
-    throw Error(where + "header is not valid JSON (at file offset " + std::to_string(offset) +
-                "): " + detail);
-  } catch (const json::exception& e) {
-    throw Error(where + "header is not valid JSON: " + e.what());
   }
 }
 
@@ -423,7 +337,7 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
     throw Error(where + "header is not a JSON object: it starts with " + found +
                 " at file offset 8, expected '{'");
   }
-  const json root = parse_header_json(header, where);
+  const json root = parse_strict_json(header, where, "header", {kMaxDepth, kMaxEntries}, /*file_offset=*/8);
   require(root.is_object(), where + "header is not a JSON object");
 
   SafetensorsFile file;
@@ -462,17 +376,32 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
   read_exact(fd.get(), 8 + header_size, file.data_.data(), file.data_.size(), where);
 
   if (const auto it = file.metadata_.find(kDataChecksumKey); it != file.metadata_.end()) {
-    const std::string& stored = it->second;
-    const bool well_formed =
-        stored.size() == 16 && stored.find_first_not_of("0123456789abcdef") == std::string::npos;
-    if (!well_formed)
-      throw Error(where + "metadata '" + kDataChecksumKey + "' is " + quote(stored) +
-                  ", expected 16 lowercase hex digits");
+    const std::string& stored = require_hex16(*it, where);
     const std::string actual = hex16(XXH3_64bits(file.data_.data(), file.data_.size()));
     if (actual != stored)
       throw Error(where + "checksum mismatch: the weights are corrupt (XXH3 of the " +
                   std::to_string(data_size) + "-byte data block is " + actual + ", the header records " +
                   stored + ")");
+    file.integrity_ = Integrity::kDataOnly;
+  }
+  if (const auto it = file.metadata_.find(kFileChecksumKey); it != file.metadata_.end()) {
+    const std::string& stored = require_hex16(*it, where);
+    if (header.compare(0, kChecksumLead.size(), kChecksumLead) != 0 ||
+        header.compare(kChecksumLead.size(), stored.size(), stored) != 0)
+      throw Error(where + "metadata '" + kFileChecksumKey +
+                  "' is not the first entry of the header, where cllm writes it (was the file rewritten by "
+                  "another tool?)");
+    header.replace(kChecksumLead.size(), stored.size(), stored.size(), '0');
+    Xxh3Stream hash;
+    hash.update(prefix, sizeof prefix);
+    hash.update(header.data(), header.size());
+    hash.update(file.data_.data(), file.data_.size());
+    const std::string actual = hex16(hash.digest());
+    if (actual != stored)
+      throw Error(where +
+                  "checksum mismatch: the file is corrupt or was changed after it was saved (XXH3 of its " +
+                  std::to_string(file_size) + " bytes is " + actual + ", the header records " + stored + ")");
+    file.integrity_ = Integrity::kWholeFile;
   }
   return file;
 }
@@ -519,8 +448,8 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Tens
   };
 
   for (const auto& [key, value] : metadata) {
-    if (key == kDataChecksumKey)
-      throw Error(where + "metadata key '" + kDataChecksumKey + "' is reserved for the data checksum");
+    if (key == kFileChecksumKey || key == kDataChecksumKey)
+      throw Error(where + "metadata key '" + key + "' is reserved for the checksum");
     require_utf8(key, "metadata key");
     require_utf8(value, "metadata value of " + quote(key) + ",");
   }
@@ -546,17 +475,11 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Tens
     sizes.push_back(*nbytes);
   }
 
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-  if (!state) throw std::bad_alloc();
-  XXH3_64bits_reset(state.get());
-  for (size_t i = 0; i < tensors.size(); ++i)
-    if (sizes[i] > 0) XXH3_64bits_update(state.get(), tensors[i].data, sizes[i]);
-
   // ordered_json keeps __metadata__ first and the tensors in file order, for people reading the header.
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   nlohmann::ordered_json meta = nlohmann::ordered_json::object();
+  meta[kFileChecksumKey] = std::string(16, '0');  // first, so readers find it at kChecksumLead's end
   for (const auto& [key, value] : metadata) meta[key] = value;
-  meta[kDataChecksumKey] = hex16(XXH3_64bits_digest(state.get()));
   header[kMetadataKey] = std::move(meta);
   size_t offset = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -578,6 +501,13 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Tens
   unsigned char prefix[8];
   for (int i = 0; i < 8; ++i)
     prefix[i] = static_cast<unsigned char>(static_cast<uint64_t>(text.size()) >> (8 * i));
+  require(text.compare(0, kChecksumLead.size(), kChecksumLead) == 0, "internal: the checksum is not first");
+  Xxh3Stream hash;
+  hash.update(prefix, sizeof prefix);
+  hash.update(text.data(), text.size());
+  for (size_t i = 0; i < tensors.size(); ++i) hash.update(tensors[i].data, sizes[i]);
+  text.replace(kChecksumLead.size(), 16, hex16(hash.digest()));
+
   AtomicFileWriter writer(path);
   writer.write(prefix, sizeof prefix);
   writer.write(text);

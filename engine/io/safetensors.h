@@ -9,8 +9,12 @@
 // Byte order: tensor bytes are stored little-endian, and this module reads and writes them as the host's
 // own bytes, so it assumes a little-endian host (x86-64).
 //
-// Our files add metadata "cllm.data_xxh3": 16 lowercase hex digits of XXH3_64bits of the whole data block.
-// The reader verifies it when present; files without it (written by other tools) load as well.
+// Our files add metadata "cllm.file_xxh3" as the header's first entry: 16 lowercase hex digits of
+// XXH3_64bits of the whole file with those 16 digits read as '0' (length prefix, header, data), so any
+// change to the header or the data is found. Files cllm wrote before carry "cllm.data_xxh3", which covers
+// only the data block. The reader verifies whichever is present and reports what it covered
+// (integrity()); files without either (written by other tools) load too, and callers decide whether to
+// trust them.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,16 +39,20 @@ struct TensorToWrite {
 };
 using Metadata = std::map<std::string, std::string>;
 
-// The metadata key holding the data-block checksum; written by write_safetensors, never by the caller.
-inline constexpr const char* kDataChecksumKey = "cllm.data_xxh3";
+// The metadata keys of the checksums; written by write_safetensors, never by the caller.
+inline constexpr const char* kFileChecksumKey = "cllm.file_xxh3";
+inline constexpr const char* kDataChecksumKey = "cllm.data_xxh3";  // only in files of older versions
+
+// What a file's checksum covered.
+enum class Integrity { kNone, kDataOnly, kWholeFile };
 
 // Writes atomically through AtomicFileWriter (util/atomic_file.h): temp file, fsync, rename; on any
 // failure the previous file at `path`, if any, is unchanged.
 // Tensors are laid out contiguously in the given order. The JSON header is padded with spaces so the data
 // block starts at a multiple of 64 bytes from the start of the file; a tensor's own offset is aligned only
 // as far as the sizes of the tensors before it allow (strict readers reject gaps between tensors).
-// Adds metadata kDataChecksumKey. Throws cllm::Error on duplicate or empty names, a name "__metadata__", a
-// caller-supplied kDataChecksumKey, names or metadata that are not valid UTF-8, a negative dimension, a
+// Adds metadata kFileChecksumKey. Throws cllm::Error on duplicate or empty names, a name "__metadata__", a
+// caller-supplied checksum key, names or metadata that are not valid UTF-8, a negative dimension, a
 // rank above 8, a null `data` for a non-empty tensor, or I/O failure.
 void write_safetensors(const std::filesystem::path& path, const std::vector<TensorToWrite>& tensors,
                        const Metadata& metadata);
@@ -65,9 +73,11 @@ class SafetensorsFile {
   static SafetensorsFile open(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return path_; }
-  // Everything in "__metadata__", including kDataChecksumKey when the file has it (so strip that key
-  // before passing the map back to write_safetensors).
+  // Everything in "__metadata__", including the checksum keys the file has (so strip them before passing
+  // the map back to write_safetensors).
   const Metadata& metadata() const { return metadata_; }
+  // What open() verified with the file's checksum.
+  Integrity integrity() const { return integrity_; }
   // In data-offset order; ties (only empty tensors can tie) by name.
   const std::vector<TensorInfo>& tensors() const { return tensors_; }
   bool has(const std::string& name) const;
@@ -87,6 +97,7 @@ class SafetensorsFile {
 
   std::filesystem::path path_;
   Metadata metadata_;
+  Integrity integrity_ = Integrity::kNone;
   std::vector<TensorInfo> tensors_;
   std::map<std::string, size_t> index_;  // name -> position in tensors_
   std::vector<std::byte> data_;          // the data block

@@ -93,8 +93,8 @@ std::unique_ptr<TrainingSession> TrainingSession::start(const Corpus& corpus, co
 }
 
 std::unique_ptr<TrainingSession> TrainingSession::resume(const std::filesystem::path& checkpoint,
-                                                         const Corpus& corpus) {
-  Checkpoint ck = load_checkpoint(checkpoint);
+                                                         const Corpus& corpus, Verification verification) {
+  Checkpoint ck = load_checkpoint(checkpoint, verification);
   require(ck.training.has_value(),
           "'" + checkpoint.string() +
               "' holds weights only (no training state); it can be used for generation, "
@@ -107,6 +107,7 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::filesystem::
               std::to_string(identity.bytes) + " bytes, different content); resume with the same corpus");
   std::unique_ptr<TrainingSession> s(new TrainingSession());
   s->corpus_ = state.corpus;
+  s->resumed_unverified_ = ck.unverified;
   s->tokenizer_ = std::move(ck.tokenizer);
   s->load_tokens(corpus.text, state.config.validation_fraction);
   // The checkpoint's weights and moments are already in memory here, so the check sees them as used.

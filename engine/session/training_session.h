@@ -46,8 +46,13 @@ class TrainingSession {
   static std::unique_ptr<TrainingSession> start(const Corpus& corpus, const NewRun& run);
   // Continues a run saved by save(). Throws cllm::Error when the checkpoint has no training state,
   // `corpus` is not the text the run trained on (compared by size and XXH3 hash), or the run does not
-  // fit in the available memory.
-  static std::unique_ptr<TrainingSession> resume(const std::filesystem::path& checkpoint, const Corpus& corpus);
+  // fit in the available memory; and when the checkpoint is unverified and `verification` does not allow
+  // that (load_checkpoint).
+  static std::unique_ptr<TrainingSession> resume(const std::filesystem::path& checkpoint,
+                                                 const Corpus& corpus,
+                                                 Verification verification = Verification::kRequired);
+  // What the resumed checkpoint's checksum left unverified (Checkpoint::unverified); empty otherwise.
+  const std::string& resumed_unverified() const { return resumed_unverified_; }
 
   Gpt& model() { return *model_; }
   const Gpt& model() const { return *model_; }
@@ -87,6 +92,7 @@ class TrainingSession {
   void build_trainer(const TrainConfig& config);
 
   CorpusIdentity corpus_;
+  std::string resumed_unverified_;
   std::unique_ptr<Tokenizer> tokenizer_;
   std::vector<int32_t> train_, validation_;
   size_t train_bytes_ = 0, validation_bytes_ = 0;

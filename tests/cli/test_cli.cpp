@@ -542,6 +542,42 @@ TEST_F(CliTest, TruncatedAndCorruptCheckpoints) {
   expect_one_line_error(cllm({"generate", "-c", "missing.safetensors"}), "missing.safetensors");
 }
 
+// Issue 13, defect 3: a checkpoint whose checksum was removed (and a weight changed) loaded everywhere.
+// Every command that reads a checkpoint now refuses it, and --allow-unverified loads it with a warning.
+TEST_F(CliTest, CheckpointWithoutChecksumNeedsAllowUnverified) {
+  std::ifstream in(dir_ + "/model.safetensors", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  const size_t begin = bytes.find("\"cllm.file_xxh3\"");
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = bytes.find(',', begin) + 1;
+  bytes.replace(begin, end - begin, end - begin, ' ');  // JSON whitespace: still a valid header
+  bytes[bytes.size() - 10] ^= 0x10;
+  write("unchecked.safetensors", bytes);
+  const std::vector<std::vector<std::string>> commands = {
+      {"info"},
+      {"eval", "corpus.txt", "--batches", "1"},
+      {"generate", "-n", "3"},
+      {"embed", "--out-dir", "embed-unchecked"},
+      {"number", "--token", "T"},
+      {"precision", "corpus.txt", "--batch", "1"},
+      {"train", "corpus.txt", "--steps", "31", "--out", "unchecked-resumed.safetensors", "--resume"}};
+  for (const auto& command : commands) {
+    SCOPED_TRACE(command.front());
+    const bool train = command.front() == "train";
+    const auto with_file =
+        train ? cat(command, {"unchecked.safetensors"}) : cat(command, {"-c", "unchecked.safetensors"});
+    expect_one_line_error(cllm(with_file), "has no checksum");
+    const auto r = cllm(cat(with_file, {"--allow-unverified"}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: 'unchecked.safetensors' is not verified: no checksum"), std::string::npos)
+        << r.err;
+  }
+  EXPECT_NE(cllm({"info", "-c", "model.safetensors"}).out.find("verified     the whole file"),
+            std::string::npos);
+}
+
 // Issue 13, defect 4: with finite but huge weights (3e38) `generate` and `eval` printed NaN probabilities
 // and a NaN loss and exited 0. Both now fail with one line naming the cause.
 TEST_F(CliTest, HugeWeightsAreAnErrorNotANanLoss) {

@@ -27,6 +27,12 @@ std::string bytes_of(std::span<const std::byte> span) {
   return std::string(reinterpret_cast<const char*>(span.data()), span.size());
 }
 
+std::string hex16(uint64_t value) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
+  return buf;
+}
+
 size_t count_files(const fs::path& dir) {
   return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }
@@ -74,8 +80,9 @@ TEST(Safetensors, RoundTripKeepsEveryByte) {
   const SafetensorsFile f = SafetensorsFile::open(file);
   EXPECT_EQ(f.path(), file);
   Metadata expected_metadata = metadata;
-  expected_metadata[kDataChecksumKey] = f.metadata().at(kDataChecksumKey);
+  expected_metadata[kFileChecksumKey] = f.metadata().at(kFileChecksumKey);
   EXPECT_EQ(f.metadata(), expected_metadata);
+  EXPECT_EQ(f.integrity(), Integrity::kWholeFile);
 
   // Offsets by hand: 48 + 20 + 32 + 7 + 8 bytes, laid out in the given order; empties at the end.
   struct Expected {
@@ -150,23 +157,31 @@ TEST(Safetensors, ByteLayoutFollowsTheSpec) {
   EXPECT_EQ(j.at("alpha"), nlohmann::json::parse(R"({"dtype":"I64","shape":[],"data_offsets":[27,35]})"));
 
   EXPECT_EQ(data, bytes_of(a) + bytes_of(b) + bytes_of(c));
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(XXH3_64bits(data.data(), data.size())));
-  EXPECT_EQ(j.at("__metadata__"), nlohmann::json({{"k", "v"}, {"cllm.data_xxh3", hex}}));
+  // The checksum is the header's first entry; it is XXH3 of the whole file with its own digits as '0'.
+  const std::string lead = R"({"__metadata__":{"cllm.file_xxh3":")";
+  ASSERT_EQ(header.substr(0, lead.size()), lead);
+  const std::string digits = header.substr(lead.size(), 16);
+  std::string zeroed = raw;
+  zeroed.replace(8 + lead.size(), 16, 16, '0');
+  EXPECT_EQ(digits, hex16(XXH3_64bits(zeroed.data(), zeroed.size())));
+  EXPECT_EQ(j.at("__metadata__"), nlohmann::json({{"k", "v"}, {"cllm.file_xxh3", digits}}));
 }
 
 TEST(Safetensors, EmptyFileIsExactlyTheExpectedBytes) {
-  // XXH3_64bits of no bytes is 2d06800538d394c2 (xxHash's published test vector). The 54-byte header is
-  // padded to 56 so that 8 + 56 = 64.
+  // The 54-byte header is padded to 56 so that 8 + 56 = 64; the checksum is that of these 64 bytes with
+  // its digits as '0'.
   TempDir dir("empty");
   const fs::path file = dir / "e.safetensors";
   write_safetensors(file, {}, {});
-  const std::string header = R"({"__metadata__":{"cllm.data_xxh3":"2d06800538d394c2"}})";
-  EXPECT_EQ(test::read_bytes(file), test::le64(56) + header + "  ");
+  const auto header = [](const std::string& digits) {
+    return test::le64(56) + R"({"__metadata__":{"cllm.file_xxh3":")" + digits + "\"}}  ";
+  };
+  const std::string zeroed = header(std::string(16, '0'));
+  const std::string digits = hex16(XXH3_64bits(zeroed.data(), zeroed.size()));
+  EXPECT_EQ(test::read_bytes(file), header(digits));
   const SafetensorsFile f = SafetensorsFile::open(file);
   EXPECT_TRUE(f.tensors().empty());
-  EXPECT_EQ(f.metadata(), (Metadata{{kDataChecksumKey, "2d06800538d394c2"}}));
+  EXPECT_EQ(f.metadata(), (Metadata{{kFileChecksumKey, digits}}));
 }
 
 TEST(Safetensors, ForeignFileWithoutChecksumLoads) {
@@ -183,6 +198,7 @@ TEST(Safetensors, ForeignFileWithoutChecksumLoads) {
   test::write_bytes(file, test::make_file(header, bytes_of(w) + bytes_of(ids)));
 
   const SafetensorsFile f = SafetensorsFile::open(file);
+  EXPECT_EQ(f.integrity(), Integrity::kNone);
   EXPECT_EQ(f.metadata(), (Metadata{{"format", "pt"}}));
   ASSERT_EQ(f.tensors().size(), 2u);
   EXPECT_EQ(f.tensors()[0].name, "w");  // data-offset order, not header order
@@ -263,7 +279,8 @@ TEST(Safetensors, RefusedWritesLeaveTheExistingFileUntouched) {
        "duplicate tensor name 'w'"},
       {"empty name", {{"", DType::F32, {2}, w.data()}}, {}, "empty name"},
       {"reserved name", {{"__metadata__", DType::F32, {2}, w.data()}}, {}, "may not be named '__metadata__'"},
-      {"checksum key", {{"w", DType::F32, {2}, w.data()}}, {{"cllm.data_xxh3", "0"}}, "reserved"},
+      {"checksum key", {{"w", DType::F32, {2}, w.data()}}, {{"cllm.file_xxh3", "0"}}, "reserved"},
+      {"old checksum key", {{"w", DType::F32, {2}, w.data()}}, {{"cllm.data_xxh3", "0"}}, "reserved"},
       {"negative dim", {{"w", DType::F32, {-2}, w.data()}}, {}, "tensor 'w' has a negative dimension"},
       {"rank 9", {{"w", DType::U8, {1, 1, 1, 1, 1, 1, 1, 1, 2}, w.data()}}, {}, "9 dimensions"},
       {"overflow", {{"w", DType::F32, {int64_t{1} << 40, int64_t{1} << 40}, w.data()}}, {}, "too large"},

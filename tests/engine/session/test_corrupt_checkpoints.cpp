@@ -1,6 +1,7 @@
 // Every way a checkpoint can be wrong gives a clear cllm::Error naming the file — never a crash.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <xxhash.h>
 
 #include <filesystem>
 #include <fstream>
@@ -48,9 +49,9 @@ class CorruptCheckpoint : public ::testing::Test {
     return p;
   }
   // Loads and returns the error message (empty if it loaded).
-  static std::string load_error(const fs::path& p) {
+  static std::string load_error(const fs::path& p, Verification verification = Verification::kRequired) {
     try {
-      load_checkpoint(p);
+      load_checkpoint(p, verification);
     } catch (const Error& e) {
       return e.what();
     }
@@ -60,7 +61,7 @@ class CorruptCheckpoint : public ::testing::Test {
   fs::path with_metadata(const std::string& key, const std::string& value) {
     const SafetensorsFile f = SafetensorsFile::open(good_);
     Metadata meta = f.metadata();
-    meta.erase(kDataChecksumKey);
+    meta.erase(kFileChecksumKey);
     if (value.empty())
       meta.erase(key);
     else
@@ -73,6 +74,22 @@ class CorruptCheckpoint : public ::testing::Test {
     return p;
   }
 
+  // The good file's bytes with `from` (which must occur once) replaced by `to` of the same length.
+  std::string edited(const std::string& from, const std::string& to) const {
+    EXPECT_EQ(from.size(), to.size());
+    const size_t at = bytes_.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    EXPECT_EQ(bytes_.find(from, at + 1), std::string::npos) << from;
+    std::string b = bytes_;
+    if (at != std::string::npos) b.replace(at, from.size(), to);
+    return b;
+  }
+  // The whole-file checksum entry of the good file, `"cllm.file_xxh3":"<16 digits>",`.
+  std::string checksum_entry() const {
+    const SafetensorsFile f = SafetensorsFile::open(good_);
+    return "\"" + std::string(kFileChecksumKey) + "\":\"" + f.metadata().at(kFileChecksumKey) + "\",";
+  }
+
   fs::path dir_, good_;
   std::string bytes_;
   std::unique_ptr<TrainingSession> session_;
@@ -80,6 +97,7 @@ class CorruptCheckpoint : public ::testing::Test {
 
 TEST_F(CorruptCheckpoint, GoodFileLoads) {
   EXPECT_EQ(load_error(good_), "");
+  EXPECT_EQ(load_checkpoint(good_).unverified, "");
 }
 
 TEST_F(CorruptCheckpoint, MissingFile) {
@@ -149,7 +167,7 @@ TEST_F(CorruptCheckpoint, NonFiniteWeightsAreRejected) {
   // save_checkpoint refuses to write such weights, so this file is made at the safetensors level.
   const SafetensorsFile f = SafetensorsFile::open(good_);
   Metadata meta = f.metadata();
-  meta.erase(kDataChecksumKey);
+  meta.erase(kFileChecksumKey);
   std::vector<float> wte;
   std::vector<TensorToWrite> tensors;
   for (const auto& t : f.tensors()) {
@@ -165,6 +183,83 @@ TEST_F(CorruptCheckpoint, NonFiniteWeightsAreRejected) {
   const fs::path p = dir_ / "inf.safetensors";
   write_safetensors(p, tensors, meta);
   EXPECT_NE(load_error(p).find("non-finite"), std::string::npos) << load_error(p);
+}
+
+// Issue 13, defect 3: the checksum covered only the tensor data, so an edited config, tokenizer or training
+// state loaded silently. Every byte of the header is covered now.
+TEST_F(CorruptCheckpoint, EditedHeaderIsCaughtByTheChecksum) {
+  // Values as they appear in the header: JSON documents inside JSON strings, so their quotes are escaped.
+  const auto in_header = [](const std::string& json_text) {
+    const std::string s = nlohmann::json(json_text).dump();
+    return s.substr(1, s.size() - 2);
+  };
+  // The first edit rotates the vocabulary: the char tokenizer's first two tokens swapped in place.
+  const nlohmann::json vocab = load_checkpoint(good_).tokenizer->to_json()["vocab"];
+  const std::string first = vocab[0].dump(), second = vocab[1].dump();
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {in_header("[" + first + "," + second), in_header("[" + second + "," + first)},
+      {R"(\"batch_size\":2)", R"(\"batch_size\":3)"},
+      {R"(\"n_embd\":64)", R"(\"n_embd\":46)"},
+      {R"("format_version":"2")", R"("format_version":"1")"},
+  };
+  for (const auto& [from, to] : edits) {
+    SCOPED_TRACE(from + " -> " + to);
+    const std::string message = load_error(write("edited", edited(from, to)));
+    EXPECT_NE(message.find("checksum mismatch: the file is corrupt or was changed after it was saved"),
+              std::string::npos)
+        << message;
+  }
+}
+
+TEST_F(CorruptCheckpoint, ChecksumRemovedIsRefusedUnlessImportedUnverified) {
+  // The checksum entry blanked out with spaces (still valid JSON), and a weight changed.
+  std::string b = edited(checksum_entry(), std::string(checksum_entry().size(), ' '));
+  b[b.size() - 5] ^= 0x40;
+  const fs::path p = write("unchecked", b);
+  const std::string message = load_error(p);
+  EXPECT_NE(message.find("has no checksum"), std::string::npos) << message;
+  EXPECT_NE(message.find("--allow-unverified"), std::string::npos) << message;
+  const Checkpoint ck = load_checkpoint(p, Verification::kAllowUnverified);
+  EXPECT_NE(ck.unverified.find("no checksum"), std::string::npos) << ck.unverified;
+}
+
+TEST_F(CorruptCheckpoint, Version1FilesLoadWithTheirDataChecksumAndAWarning) {
+  // A file as version 1 wrote it: format_version 1 and a checksum of the tensor data only.
+  const uint64_t header_size = [&] {
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(bytes_[i]);
+    return n;
+  }();
+  const std::string data = bytes_.substr(8 + header_size);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(data.data(), data.size())));
+  std::string v1 = edited(checksum_entry(), "\"" + std::string(kDataChecksumKey) + "\":\"" + hex + "\",");
+  v1.replace(v1.find("\"format_version\":\"2\""), 20, "\"format_version\":\"1\"");
+  const Checkpoint ck = load_checkpoint(write("v1", v1));
+  EXPECT_NE(ck.unverified.find("format version 1"), std::string::npos) << ck.unverified;
+  EXPECT_EQ(ck.parameters, load_checkpoint(good_).parameters);
+
+  std::string flipped = v1;
+  flipped[flipped.size() - 5] ^= 0x40;
+  EXPECT_NE(load_error(write("v1-flipped", flipped)).find("checksum mismatch"), std::string::npos);
+  // A version-2 file may not fall back to the data checksum.
+  std::string v2_data_only = v1;
+  v2_data_only.replace(v2_data_only.find("\"format_version\":\"1\""), 20, "\"format_version\":\"2\"");
+  EXPECT_NE(load_error(write("v2-data-only", v2_data_only)).find("only a data checksum"), std::string::npos);
+}
+
+TEST_F(CorruptCheckpoint, DuplicateKeysInsideMetadataJsonAreRefused) {
+  std::string cfg = session_->model().config().to_json().dump();
+  cfg.insert(1, "\"n_layer\":9,");
+  const std::string message = load_error(with_metadata("model_config", cfg));
+  EXPECT_NE(message.find("duplicate key 'n_layer' in the metadata 'model_config'"), std::string::npos)
+      << message;
+  std::string state =
+      nlohmann::json::parse(SafetensorsFile::open(good_).metadata().at("training_state")).dump();
+  state.insert(1, "\"steps_done\":7,");
+  EXPECT_NE(load_error(with_metadata("training_state", state)).find("duplicate key 'steps_done'"),
+            std::string::npos);
 }
 
 }  // namespace
