@@ -19,6 +19,16 @@ if(CLLM_ARCH_FLAGS)
   add_compile_options(${_cllm_arch})
 endif()
 
+if(CLLM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CLLM_FUZZ needs clang (libFuzzer): configure with CC=clang CXX=clang++")
+  endif()
+  if(NOT CLLM_SANITIZER)
+    set(CLLM_SANITIZER address,undefined)
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)  # coverage for the fuzzer, in every engine file
+endif()
+
 if(CLLM_SANITIZER)
   add_compile_options(-fsanitize=${CLLM_SANITIZER} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${CLLM_SANITIZER})

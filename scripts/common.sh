@@ -12,10 +12,13 @@ CLLM_PACKAGES=(
   libcli11-dev nlohmann-json3-dev libxxhash-dev libopenblas-openmp-dev libdnnl-dev libgtest-dev
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core
 )
+# Only the test command needs these: clang's libFuzzer and llvm-symbolizer for readable reports.
+CLLM_TEST_PACKAGES=(clang libclang-rt-14-dev llvm-14)
 
+# cllm_install_packages [extra packages...]
 cllm_install_packages() {
   local missing=()
-  for p in "${CLLM_PACKAGES[@]}"; do
+  for p in "${CLLM_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

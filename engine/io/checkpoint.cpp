@@ -141,11 +141,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& path, Verification verif
     require(it != meta.end(), where + " has no '" + key + "' metadata; it is not a complete cllm checkpoint");
     return it->second;
   };
-  // Duplicate keys are refused: nlohmann would keep the last, so an edited file could say two things.
-  auto parse = [&](const char* key) {
-    return parse_strict_json(field(key), where + ": ", "metadata '" + std::string(key) + "'",
-                             kMetadataJsonLimits);
-  };
+  auto parse = [&](const char* key) { return parse_metadata_json(field(key), where + ": ", key); };
   // The rest of this function attributes every engine error to the file.
   auto in_file = [&](const char* what, auto&& fn) {
     try {
@@ -235,6 +231,11 @@ Checkpoint load_checkpoint(const std::filesystem::path& path, Verification verif
     ck.training = std::move(s);
   }
   return ck;
+}
+
+nlohmann::json parse_metadata_json(const std::string& text, const std::string& where,
+                                   const std::string& key) {
+  return parse_strict_json(text, where, "metadata '" + key + "'", kMetadataJsonLimits);
 }
 
 std::unique_ptr<Gpt> make_model(const Checkpoint& checkpoint) {

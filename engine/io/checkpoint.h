@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -70,6 +71,11 @@ void save_checkpoint(const std::filesystem::path& path, const ModelConfig& confi
 // covers the tensors only) loads either way, with Checkpoint::unverified saying so.
 Checkpoint load_checkpoint(const std::filesystem::path& path,
                            Verification verification = Verification::kRequired);
+
+// One metadata value's JSON document (model_config, tokenizer, ...) parsed as load_checkpoint does:
+// duplicate keys refused (nlohmann keeps the last, so an edited file could say two things), depth and
+// size bounded. Throws cllm::Error starting with `where`.
+nlohmann::json parse_metadata_json(const std::string& text, const std::string& where, const std::string& key);
 
 // A model holding the checkpoint's weights.
 std::unique_ptr<Gpt> make_model(const Checkpoint& checkpoint);
