@@ -91,6 +91,8 @@ void TrainingController::work(TrainingRequest r) {
     const std::string latest = RunStore::latestCheckpoint(r.runDir).toStdString();
     const std::string best = RunStore::bestCheckpoint(r.runDir).toStdString();
     const std::string metricsPath = RunStore::metricsFile(r.runDir).toStdString();
+    // A run killed after its last checkpoint recorded steps that it is about to record again.
+    if (!r.resumeCheckpoint.isEmpty()) drop_metrics_after(metricsPath, trainer.steps_done());
     std::ofstream metrics(metricsPath, std::ios::app);
     require(metrics.good(), "cannot open the metrics file '" + metricsPath + "' for writing");
 
