@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("CLLM");
   QApplication::setApplicationName("CLLM Workbench");
   QApplication::setApplicationVersion(CLLM_VERSION);
+  QApplication::setDesktopFileName("cllm-workbench");  // window managers take the icon from its entry
   cllm::app::installLanguage(cllm::app::savedLanguage());
   cllm::app::MainWindow window;
   window.show();
