@@ -111,6 +111,12 @@ std::vector<CLI::Option*> add_train_config_options(CLI::App& command, TrainConfi
       command.add_flag("--no-clip", no_clip, "turn gradient clipping off"),
       command.add_option("--grad-accum", t.grad_accum, "micro-batches per optimizer step")
           ->capture_default_str(),
+      command
+          .add_option("--shards", t.shards,
+                      "split each micro-batch into this many shards, run by up to one thread each; the "
+                      "results depend on it, not on --threads (0 = one per core of this machine)")
+          ->check(CLI::Range(0, 1024))
+          ->capture_default_str(),
       command.add_option("--eval-interval", t.eval_interval, "steps between evaluations (0 = at the end)")
           ->capture_default_str(),
       command.add_option("--eval-batches", t.eval_batches, "validation batches per evaluation (0 = all)")

@@ -42,7 +42,7 @@ std::vector<CLI::Option*> add_model_shape_options(CLI::App& command, ModelShapeO
 std::vector<CLI::Option*> add_tokenizer_options(CLI::App& command, TokenizerSpec& tokenizer);
 // The optimisation and evaluation options of a TrainConfig except --steps and --seed: --batch --lr
 // --min-lr --warmup --schedule --weight-decay --beta1 --beta2 --eps --clip --no-clip --grad-accum
-// --eval-interval --eval-batches --val-fraction (train and ablate); the caller applies `no_clip`.
+// --shards --eval-interval --eval-batches --val-fraction (train and ablate); the caller applies `no_clip`.
 std::vector<CLI::Option*> add_train_config_options(CLI::App& command, TrainConfig& train, bool& no_clip);
 
 // --allow-unverified (commands that load a checkpoint): load a file without a checksum, as an explicit

@@ -7,6 +7,7 @@
 #include "kernels/threading.h"
 #include "model/gpt.h"
 #include "train/batch_shards.h"
+#include "train/train_config.h"
 #include "util/error.h"
 #include "util/system_memory.h"
 
@@ -56,7 +57,7 @@ std::string MemoryCheck::message() const {
 }
 
 MemoryCheck check_training_memory(const ModelConfig& model, int batch_size, size_t token_count,
-                                  std::optional<uint64_t> available_bytes) {
+                                  std::optional<uint64_t> available_bytes, int shards) {
   require(batch_size >= 1, "batch size must be at least 1, got " + std::to_string(batch_size));
   MemoryCheck c;
   c.parameters = validated(model).parameter_count();
@@ -65,9 +66,11 @@ MemoryCheck check_training_memory(const ModelConfig& model, int batch_size, size
   const auto P = static_cast<uint64_t>(c.parameters);
   const uint64_t weights_and_moments =
       4 * P * sizeof(float);  // what training_memory_bytes adds to activations
+  TrainConfig train;
+  train.shards = shards;
   c.activation_bytes =
       Gpt::training_memory_bytes(model, batch_size, model.block_size) - weights_and_moments +
-      BatchShards::extra_memory_bytes(model, batch_size, model.block_size, kernels::num_threads());
+      BatchShards::extra_memory_bytes(model, batch_size, model.block_size, train.shard_count());
   c.model_bytes = weights_and_moments + P;  // + AdamW's decay mask, one byte per parameter
   const uint64_t batch_tokens = static_cast<uint64_t>(batch_size) * static_cast<uint64_t>(model.block_size);
   // int32 ids: splits (4 per token) + evaluation inputs and targets (at most 4 more) + the training batch.

@@ -52,9 +52,10 @@ struct MemoryCheck {
 
 // `model` must be complete (vocab_size set; default_vocab_size("bpe") before a BPE run has trained its
 // tokenizer). Throws cllm::Error when the model config is invalid or batch_size < 1.
+// `shards` as TrainConfig::shards (0: this machine's default).
 MemoryCheck check_training_memory(const ModelConfig& model, int batch_size, size_t token_count,
-                                  std::optional<uint64_t> available_bytes);
-// The same against available_memory_bytes() now.
+                                  std::optional<uint64_t> available_bytes, int shards = 0);
+// The same against available_memory_bytes() now, for this machine's default shard count.
 MemoryCheck check_training_memory(const ModelConfig& model, int batch_size, size_t token_count);
 
 // Throws cllm::Error(check.message()) when the verdict is TooLarge.

@@ -24,8 +24,9 @@ void TrainingSession::load_tokens(const std::string& text, double validation_fra
   validation_ = std::move(split.validation);
 }
 
-void TrainingSession::allocate_model(const ModelConfig& config, int batch_size) {
-  memory_ = check_training_memory(config, batch_size, train_.size() + validation_.size());
+void TrainingSession::allocate_model(const ModelConfig& config, const TrainConfig& train) {
+  memory_ = check_training_memory(config, train.batch_size, train_.size() + validation_.size(),
+                                  available_memory_bytes(), train.shards);
   require_memory(memory_);
   try {
     model_ = std::make_unique<Gpt>(config);
@@ -84,7 +85,7 @@ std::unique_ptr<TrainingSession> TrainingSession::start(const Corpus& corpus, co
   ModelConfig config = run.model;
   config.vocab_size = s->tokenizer_->vocab_size();
   if (config.roots == "on") config.word_roots = word_root_tables(*s->tokenizer_);
-  s->allocate_model(config, run.train.batch_size);
+  s->allocate_model(config, run.train);
   Rng init(run.train.seed ^ kInitStream);
   s->model_->initialize(init);
   s->build_trainer(run.train);
@@ -111,7 +112,7 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::filesystem::
   s->tokenizer_ = std::move(ck.tokenizer);
   s->load_tokens(corpus.text, state.config.validation_fraction);
   // The checkpoint's weights and moments are already in memory here, so the check sees them as used.
-  s->allocate_model(ck.model_config, state.config.batch_size);
+  s->allocate_model(ck.model_config, state.config);
   std::copy(ck.parameters.begin(), ck.parameters.end(), s->model_->parameters().begin());
   s->build_trainer(state.config);
   Trainer& t = *s->trainer_;

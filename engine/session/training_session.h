@@ -88,7 +88,7 @@ class TrainingSession {
   // Encodes the corpus with tokenizer_ and splits it; notes the bytes and the unknown-token rate.
   void load_tokens(const std::string& text, double validation_fraction);
   // The memory check, then the model (zero parameters).
-  void allocate_model(const ModelConfig& config, int batch_size);
+  void allocate_model(const ModelConfig& config, const TrainConfig& train);
   void build_trainer(const TrainConfig& config);
 
   CorpusIdentity corpus_;

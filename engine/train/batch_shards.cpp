@@ -7,6 +7,7 @@
 
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
+#include "kernels/threading.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -43,7 +44,8 @@ void BatchShards::run(const Batch& b, Body body) {
   if (n == 1) return shard(0);
   std::vector<std::exception_ptr> errors(n);
   const kernels::MatmulPrecision precision = kernels::matmul_precision();
-#pragma omp parallel for num_threads(n) schedule(static, 1)
+  const int threads = std::min(n, kernels::num_threads());
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
   for (int k = 0; k < n; ++k) {
     try {
       const kernels::MatmulPrecisionScope scope(precision);  // the setting is per thread

@@ -1,10 +1,11 @@
 #pragma once
-// Data parallelism inside one process. A batch is split into shards of whole sequences, one per thread;
-// each thread runs its shard's forward and backward with every op on that thread, into its own workspace
-// and gradient buffer, and the shards' gradients are then summed in shard order. Splitting the batch
-// instead of each op saves OpenMP's fork and join around every op (about a hundred per training step),
-// which cost the small models a third of their two-thread speed. Results depend on the shard count,
-// never on which thread ran which shard.
+// Data parallelism inside one process. A batch is split into shards of whole sequences, run by up to one
+// thread each; each thread runs a shard's forward and backward with every op on that thread, into the
+// shard's own workspace and gradient buffer, and the shards' gradients are then summed in shard order.
+// Splitting the batch instead of each op saves OpenMP's fork and join around every op (about a hundred
+// per training step), which cost the small models a third of their two-thread speed. Results depend on
+// the shard count, never on the thread count or on which thread ran which shard: with fewer threads than
+// shards a thread runs several shards in turn (TrainConfig::shards keeps the count for a whole run).
 
 #include <span>
 #include <vector>
@@ -40,8 +41,8 @@ class BatchShards {
   static size_t extra_memory_bytes(const ModelConfig& config, int B, int T, int shards);
 
  private:
-  // Runs body(shard, workspace, first row, rows) for every shard, one thread each; rethrows the first
-  // shard's exception after all have finished.
+  // Runs body(shard, workspace, first row, rows) for every shard on up to min(shards, threads) threads;
+  // rethrows the first shard's exception after all have finished.
   template <typename Body>
   void run(const Batch& b, Body body);
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "kernels/gemm.h"
+#include "kernels/threading.h"
 #include "util/error.h"
 
 namespace cllm {
@@ -61,6 +62,11 @@ void TrainConfig::validate() const {
   require_int(eval_interval, 0, 1 << 30, "evaluation interval");
   require_int(eval_batches, 0, 1 << 20, "evaluation batches");
   require_real(validation_fraction, 0.0, 0.5, true, "validation fraction");
+  require_int(shards, 0, 1024, "shard count");
+}
+
+int TrainConfig::shard_count() const {
+  return shards > 0 ? shards : kernels::default_num_threads();
 }
 
 LrSchedule TrainConfig::lr_schedule() const {
@@ -88,7 +94,8 @@ nlohmann::json TrainConfig::to_json() const {
           {"eval_batches", eval_batches},
           {"seed", seed},
           {"validation_fraction", validation_fraction},
-          {"precision", precision}};
+          {"precision", precision},
+          {"shards", shards}};
 }
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
@@ -134,6 +141,9 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
     require(j["precision"].is_string(), "training config field 'precision' is not a string");
     c.precision = j["precision"].get<std::string>();
   }
+  // Absent in checkpoints from before it was kept: those runs split the batch once per thread, which the
+  // file does not say; 0 takes this machine's default.
+  if (j.contains("shards")) c.shards = get_int("shards");
   c.validate();
   return c;
 }

@@ -29,11 +29,17 @@ struct TrainConfig {
   // Precision of the training steps' matrix products: "float32" or "bf16" (operands rounded to
   // bfloat16, float32 accumulation; weights, gradients, optimizer state and evaluation stay float32).
   std::string precision = "float32";
+  // Shards each micro-batch is split into (train/batch_shards.h): the results depend on this count, not
+  // on how many threads run the shards, so a run keeps it for good. 0 = shard_count() when the run starts
+  // (the trainer stores the resolved count, and checkpoints keep it).
+  int shards = 0;
 
   // Throws cllm::Error naming the first impossible value (e.g. "learning rate must be > 0, got -1").
   void validate() const;
   LrSchedule lr_schedule() const;
   AdamWSettings adamw() const;
+  // `shards`, or when it is 0 one per physical core of this machine (kernels::default_num_threads()).
+  int shard_count() const;
   int64_t tokens_per_step(int block_size) const { return int64_t(batch_size) * block_size * grad_accum; }
 
   nlohmann::json to_json() const;

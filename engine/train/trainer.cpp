@@ -53,6 +53,7 @@ Trainer::Trainer(Gpt& model, const TrainConfig& config, std::span<const int32_t>
       optimizer_(model.table(), config.adamw()),
       rng_(config.seed) {
   kernels::require_supported(kernels::parse_matmul_precision(config_.precision));  // now, not at step 1
+  config_.shards = config_.shard_count();  // fixed for the run from now on
   const int T = model.config().block_size;
   eval_batches_ = evaluation_batches(validation_, config_.batch_size, T, config_.eval_batches, "validation");
   // Fail now, not at the first step, when the training split cannot hold one window.
@@ -133,8 +134,7 @@ EvalResult Trainer::evaluate() {
 }
 
 BatchShards& Trainer::shards() {
-  const int threads = kernels::num_threads();
-  if (!shards_ || shards_->shards() != threads) shards_.emplace(model_, threads);
+  if (!shards_) shards_.emplace(model_, config_.shards);
   return *shards_;
 }
 

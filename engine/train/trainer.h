@@ -98,7 +98,7 @@ class Trainer {
   Rng rng_;
   Batch batch_;
   std::vector<Batch> eval_batches_;
-  std::optional<BatchShards> shards_;  // one per engine thread, remade when the thread count changes
+  std::optional<BatchShards> shards_;  // config_.shards of them, made at first use
   GradientReducer reduce_gradients_;
   int steps_done_ = 0;
 };

@@ -340,15 +340,20 @@ TEST_F(CliTest, EvalReportsLossAndPerplexity) {
   EXPECT_LT(j["loss"].get<double>(), std::log(30.0));  // learned something in 30 steps
 }
 
+// Also with another --threads on resume (issue 13, defect 11): the run keeps its shard count.
 TEST_F(CliTest, ResumeThroughTheCliMatchesAnUninterruptedRun) {
   ASSERT_EQ(
-      cllm(cat({"train", "corpus.txt", "--steps", "20", "--out", "straight.safetensors"}, kQuick)).exit_code,
+      cllm(cat({"train", "corpus.txt", "--steps", "20", "--shards", "2", "--out", "straight.safetensors"},
+               kQuick))
+          .exit_code,
       0);
-  ASSERT_EQ(
-      cllm(cat({"train", "corpus.txt", "--steps", "10", "--out", "part.safetensors"}, kQuick)).exit_code, 0);
+  ASSERT_EQ(cllm(cat({"train", "corpus.txt", "--steps", "10", "--shards", "2", "--out", "part.safetensors"},
+                     kQuick))
+                .exit_code,
+            0);
   // A resumed run keeps the first run's schedule length unless --steps says otherwise; make both 20.
   const auto r = cllm({"train", "corpus.txt", "--resume", "part.safetensors", "--steps", "20", "--out",
-                       "resumed.safetensors", "--threads", "1"});
+                       "resumed.safetensors", "--threads", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Checkpoint a = load_checkpoint(dir_ + "/straight.safetensors"),
                    b = load_checkpoint(dir_ + "/resumed.safetensors");
