@@ -12,7 +12,10 @@
 namespace cllm::kernels {
 
 void set_num_threads(int n) {
-  n = std::max(1, n);
+  // oneDNN and OpenBLAS split a product for the thread count they are given and assume OpenMP grants it.
+  // Under OMP_THREAD_LIMIT=1 with 2 threads asked, oneDNN's products came out wrong and OpenBLAS hung; so
+  // never ask for more threads than the runtime may grant.
+  n = std::clamp(n, 1, std::max(1, omp_get_thread_limit()));
   omp_set_num_threads(n);
   openblas_set_num_threads(n);
 }
@@ -32,7 +35,7 @@ int default_num_threads() {
     if (!(package >> p) || !(core >> c)) break;
     cores.insert({p, c});
   }
-  const int usable = std::max(1, omp_get_num_procs());  // respects the affinity mask
+  const int usable = std::max(1, std::min(omp_get_num_procs(), omp_get_thread_limit()));  // affinity, limit
   return cores.empty() ? usable : std::min(usable, static_cast<int>(cores.size()));
 }
 

@@ -4,10 +4,12 @@
 
 namespace cllm::kernels {
 
-// Threads used by parallel loops and matrix products from now on (>= 1).
+// Threads used by parallel loops and matrix products from now on: n, at least 1 and at most the OpenMP
+// thread limit (OMP_THREAD_LIMIT).
 void set_num_threads(int n);
 int num_threads();
-// Physical cores available to this process (not SMT siblings): the default thread count.
+// Physical cores available to this process (not SMT siblings, at most the OpenMP thread limit): the
+// default thread count.
 int default_num_threads();
 
 }  // namespace cllm::kernels

@@ -361,6 +361,23 @@ TEST_F(CliTest, ResumeThroughTheCliMatchesAnUninterruptedRun) {
   EXPECT_EQ(std::memcmp(a.parameters.data(), b.parameters.data(), a.parameters.size() * sizeof(float)), 0);
 }
 
+// Under OMP_THREAD_LIMIT=1, asking for 2 threads made oneDNN compute wrong products (and OpenBLAS hang):
+// both split their work for the threads they were told of, and OpenMP granted one. The engine now never
+// asks for more than the limit, so the run equals a one-thread run bit for bit.
+TEST_F(CliTest, AnOpenMpThreadLimitBelowThreadsGivesTheOneThreadResult) {
+  const std::vector<std::string> run = {"train",    "corpus.txt", "--steps", "10", "--shards",       "2",
+                                        "--preset", "tiny",       "--block", "32", "--eval-batches", "2"};
+  ASSERT_EQ(cllm(cat(run, {"--threads", "1", "--out", "one-thread.safetensors"})).exit_code, 0);
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
+  const auto r = cllm(cat(run, {"--threads", "2", "--out", "limited.safetensors"}));
+  ::unsetenv("OMP_THREAD_LIMIT");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Checkpoint a = load_checkpoint(dir_ + "/one-thread.safetensors"),
+                   b = load_checkpoint(dir_ + "/limited.safetensors");
+  ASSERT_EQ(a.parameters.size(), b.parameters.size());
+  EXPECT_EQ(std::memcmp(a.parameters.data(), b.parameters.data(), a.parameters.size() * sizeof(float)), 0);
+}
+
 // Issue 13, defect 7: `train --resume X` without `--out` wrote ./cllm-model.safetensors (over any file of
 // that name) instead of continuing X; `--out` naming a folder failed only at the first save.
 TEST_F(CliTest, ResumeWithoutOutContinuesItsCheckpoint) {
