@@ -12,8 +12,9 @@ CLLM_PACKAGES=(
   libcli11-dev nlohmann-json3-dev libxxhash-dev libopenblas-openmp-dev libdnnl-dev libgtest-dev
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core
 )
-# Only the test command needs these: clang's libFuzzer and llvm-symbolizer for readable reports.
-CLLM_TEST_PACKAGES=(clang libclang-rt-14-dev llvm-14)
+# Only the test command needs these: clang with its libFuzzer and OpenMP runtime (the engine is built
+# again by clang for fuzzing), and llvm-symbolizer for readable reports.
+CLLM_TEST_PACKAGES=(clang libclang-rt-14-dev libomp-14-dev llvm-14)
 
 # cllm_install_packages [extra packages...]
 cllm_install_packages() {
