@@ -16,7 +16,6 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <unordered_set>
 
 #include "io/quote.h"
 #include "io/strict_json.h"
