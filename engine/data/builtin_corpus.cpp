@@ -486,9 +486,11 @@ class Generator {
     line(title_case(fill(pick(plot.titles), vars)));
     line("");
     const Season& season = kSeasons[rng_.below(kSeasons.size())];
-    line(sentences(fill(std::string(pick(kSettings)) + " " + pick(kCharacters) + " " + pick(season.when) +
-                            ", " + pick(season.weather) + ".",
-                        vars)));
+    // Drawn one by one, in the order GCC happened to evaluate them when the corpus was recorded: the
+    // operands of + (and a call's arguments) are evaluated in an unspecified order, and clang's differs.
+    const std::string weather = pick(season.weather), when = pick(season.when);
+    const std::string character = pick(kCharacters), setting = pick(kSettings);
+    line(sentences(fill(setting + " " + character + " " + when + ", " + weather + ".", vars)));
     line("");
     std::string paragraph;
     bool line_done = false;  // the previous beat held dialogue, so the next one starts a new line
@@ -532,7 +534,8 @@ class Generator {
   }
 
   void arithmetic() {
-    line(title_case(fill(pick(kArithmeticTitles), {{"animal", pick(kAnimals)}})));
+    const std::string animal = pick(kAnimals);  // first, as above
+    line(title_case(fill(pick(kArithmeticTitles), {{"animal", animal}})));
     line("");
     const int lines = between(4, 7);
     for (int i = 0; i < lines; ++i) line(sentences(arithmetic_line()));
