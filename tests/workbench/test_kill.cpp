@@ -14,6 +14,7 @@
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include "../sanitizer_build.h"
 #include "io/checkpoint.h"
 #include "main_window.h"
 #include "views/training/train_config_editor.h"
@@ -57,6 +58,11 @@ class TestKill : public QObject {
   void initTestCase() { cllm::test::useTestSettings("kill"); }
 
   void aKilledRunIsListedInterruptedAndResumesFromItsLatestCheckpoint() {
+#if defined(CLLM_TSAN_BUILD)
+    // clang 14's TSan aborts in its clone() interceptor when QProcess starts the child (a CHECK in
+    // ForkAfter). The threads of a resumed run are checked by the other GUI tests.
+    QSKIP("QProcess cannot start a child under clang 14's ThreadSanitizer");
+#endif
     QTemporaryDir runs;
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedChannels);

@@ -65,6 +65,44 @@ class TestWorkbenchDocument : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
   }
 
+  // Everything that runs on other threads at once: training on two OpenMP threads, snapshots copied for
+  // a consumer, and generations from the model being trained. scripts/test.sh --tsan runs this under
+  // ThreadSanitizer; here it also checks that none of them waits for the others to finish.
+  void trainingSnapshotsAndGenerationRunTogether() {
+    QTemporaryDir runs;
+    WorkbenchDocument document(runs.path());
+    QObject consumer;
+    int snapshots = 0;
+    connect(&document, &WorkbenchDocument::snapshotReady, &consumer,
+            [&](const ModelSnapshotPtr& s) { snapshots += s->model != nullptr; });
+    document.addSnapshotConsumer(&consumer, 50);
+    app::TrainingSetup setup = quickSetup(1000000);
+    setup.threads = 2;
+    setup.run.train.shards = 2;
+    QVERIFY(document.startTraining(setup));
+    QTRY_VERIFY_WITH_TIMEOUT(snapshots >= 1, 30000);
+    QSignalSpy done(&document, &WorkbenchDocument::generationFinished);
+    QSignalSpy failed(&document, &WorkbenchDocument::generationFailed);
+    int tokens = 0;
+    connect(&document, &WorkbenchDocument::tokensGenerated, this,
+            [&](const QList<StreamedToken>& t) { tokens += int(t.size()); });
+    views::GenerationRequest request;
+    request.prompt = "The ";
+    request.settings.max_tokens = 12;
+    for (int i = 1; i <= 3; ++i) {
+      document.generate(request);
+      QTRY_COMPARE_WITH_TIMEOUT(done.count() + failed.count(), i, 60000);
+    }
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(tokens, 3 * 12);
+    const int seen = snapshots;
+    QTRY_VERIFY_WITH_TIMEOUT(snapshots > seen, 30000);  // snapshots keep coming
+    QVERIFY(document.isTraining());
+    QSignalSpy finished(&document, &WorkbenchDocument::trainingFinished);
+    document.stopTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+  }
+
   void selectionAndAnAlternativeChosenByItsId() {
     QTemporaryDir runs;
     WorkbenchDocument document(runs.path());

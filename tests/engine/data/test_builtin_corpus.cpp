@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "../../sanitizer_build.h"
+
 namespace cllm {
 namespace {
 
@@ -248,8 +250,8 @@ TEST(BuiltinCorpus, EveryArithmeticAndPrimeStatementIsTrue) {
 }
 
 TEST(BuiltinCorpus, IsGeneratedWellUnder100Milliseconds) {
-#if defined(__SANITIZE_ADDRESS__)
-  const double limit_ms = 1000.0;  // instrumented builds run several times slower
+#if defined(CLLM_SANITIZED_BUILD)
+  const double limit_ms = 1000.0;
 #else
   const double limit_ms = 100.0;
 #endif

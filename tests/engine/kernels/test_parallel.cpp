@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <vector>
 
+#include "../../sanitizer_build.h"
 #include "kernels/parallel.h"
 #include "kernels/threading.h"
 
@@ -60,6 +62,25 @@ TEST(Threading, SetNumThreadsIsObeyed) {
   set_num_threads(2);
   EXPECT_EQ(num_threads(), 2);
   EXPECT_GE(default_num_threads(), 1);
+}
+
+// scripts/test.sh --tsan passing means something only if TSan sees the threads of our parallel loops:
+// iterations that all add into one variable, on two OpenMP threads, must be reported (and end the
+// process, halt_on_error=1). Skipped in other builds.
+TEST(ParallelDeathTest, ThreadSanitizerReportsARaceBetweenLoopThreads) {
+#if !defined(CLLM_TSAN_BUILD)
+  GTEST_SKIP() << "not a ThreadSanitizer build";
+#else
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        set_num_threads(2);
+        volatile long sum = 0;
+        parallel_for(1000, kParallelGrain * 4, [&](long i) { sum = sum + i; });  // the race
+        std::exit(0);  // not reported: a clean exit, and the test fails
+      },
+      "ThreadSanitizer: data race");
+#endif
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <vtkCamera.h>
 #include <vtkRenderer.h>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QMainWindow>
 #include <QSignalSpy>
@@ -219,11 +220,18 @@ class TestLatticeView : public QObject {
     const std::vector<float> before(view.positionOf(7), view.positionOf(7) + 3);
     const TokenProjection next = makeProjection(50, 6);
     view.setProjection(next, true);
-    // Part way: neither where it was nor where it goes.
-    QTest::qWait(200);
-    const float* mid = view.positionOf(7);
-    QVERIFY(mid[0] != before[0] && mid[0] != next.xyz[21]);
-    QTRY_COMPARE_WITH_TIMEOUT(view.positionOf(7)[0], next.xyz[21], 3000);
+    // It passes through places part way, neither where it was nor where it goes (watched every 10 ms
+    // rather than at one moment, which a slow build, e.g. under TSan, may draw late).
+    int partWay = 0;
+    QElapsedTimer waited;
+    waited.start();
+    while (view.positionOf(7)[0] != next.xyz[21] && waited.elapsed() < 5000) {
+      const float x = view.positionOf(7)[0];
+      partWay += x != before[0];
+      QTest::qWait(10);
+    }
+    QCOMPARE(view.positionOf(7)[0], next.xyz[21]);
+    QVERIFY(partWay > 0);
     // Another scene's projection is ignored; a lattice scene asks the app for its positions.
     QSignalSpy scenes(&view, &LatticeView::sceneChanged);
     view.setScene("cone");
@@ -243,9 +251,10 @@ class TestLatticeView : public QObject {
     QTRY_VERIFY(view.positionOf(20) != nullptr);
     const std::vector<float> a(view.positionOf(20), view.positionOf(20) + 3);
     QTRY_VERIFY_WITH_TIMEOUT(view.positionOf(20)[0] != a[0], 3000);
-    // The ring pulses: its radius stays within [0.7, 1.0] of the abacus radius (0.5 for ring 1).
+    // The ring pulses: its radius is 0.7 + 0.3 sin(...), so within [0.4, 1.0], of the abacus radius (0.5
+    // for ring 1).
     const float r = std::hypot(view.positionOf(20)[0], view.positionOf(20)[1]);
-    QVERIFY2(r >= 0.35f - 1e-4f && r <= 0.5f + 1e-4f, qPrintable(QString::number(r)));
+    QVERIFY2(r >= 0.2f - 1e-4f && r <= 0.5f + 1e-4f, qPrintable(QString::number(r)));
     view.setPlaying(false);
     const std::vector<float> paused(view.positionOf(20), view.positionOf(20) + 3);
     QTest::qWait(200);
