@@ -169,7 +169,7 @@
 <context>
     <name>cllm::app::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="+60"/>
+        <location filename="../app/workbench/main_window.cpp" line="+61"/>
         <source>CLLM Workbench</source>
         <translation>CLLM Workbench</translation>
     </message>
@@ -449,7 +449,21 @@
         <translation>Korpus wird gelesen…</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+29"/>
+        <source>Checkpoint not verified</source>
+        <translation>Checkpoint nicht geprüft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 has no checksum over the whole file, so nothing guards it against corruption or editing: another tool wrote it, or its checksum was removed.
+
+Load it anyway, unverified?</source>
+        <translation>%1 hat keine Prüfsumme über die ganze Datei, nichts schützt sie also vor Beschädigung oder Bearbeitung: ein anderes Programm hat sie geschrieben, oder ihre Prüfsumme wurde entfernt.
+
+Trotzdem ungeprüft laden?</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Cannot delete</source>
         <translation>Löschen nicht möglich</translation>
     </message>
@@ -531,7 +545,7 @@
 <context>
     <name>cllm::app::TrainingController</name>
     <message>
-        <location filename="../app/workbench/training_controller.cpp" line="+130"/>
+        <location filename="../app/workbench/training_controller.cpp" line="+132"/>
         <source>training run, step %1</source>
         <translation>Trainingslauf, Schritt %1</translation>
     </message>
@@ -606,9 +620,14 @@
         <translation>Modell im Training</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>%1, step %2</source>
         <translation>%1, Schritt %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> (unverified)</source>
+        <translation> (ungeprüft)</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -616,7 +635,7 @@
         <translation>%1 für die Erzeugung geladen</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Cannot open checkpoint</source>
         <translation>Checkpoint kann nicht geöffnet werden</translation>
     </message>

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFutureWatcher>
@@ -577,8 +578,25 @@ void MainWindow::reloadCorpusSummary() {
 // --- Generation sources -----------------------------------------------------------------------------
 
 bool MainWindow::loadCheckpointForGeneration(const QString& path) {
+  using Result = WorkbenchDocument::LoadResult;
   QString error;
-  const bool loaded = document_.loadCheckpoint(path, &error);
+  Result result = document_.loadCheckpoint(path, Verification::kRequired, &error);
+  if (result == Result::Unverified) {
+    // A file another tool wrote, or one whose checksum was removed: its weights load only if the user
+    // says so, and its label then says "unverified".
+    const bool import =
+        confirmUnverified_
+            ? confirmUnverified_()
+            : QMessageBox::question(
+                  this, tr("Checkpoint not verified"),
+                  tr("%1 has no checksum over the whole file, so nothing guards it against corruption or "
+                     "editing: another tool wrote it, or its checksum was removed.\n\nLoad it anyway, "
+                     "unverified?")
+                      .arg(QDir::toNativeSeparators(path)),
+                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
+    if (import) result = document_.loadCheckpoint(path, Verification::kAllowUnverified, &error);
+  }
+  const bool loaded = result == Result::Loaded;
   runsView_->showDetails(loaded ? document_.currentModel()->details : error);
   return loaded;
 }
@@ -595,7 +613,9 @@ void MainWindow::refreshRuns() {
 
 void MainWindow::showCheckpointDetails(const QString& path) {
   try {
-    runsView_->showDetails(checkpointSummary(load_checkpoint(path.toStdString())));
+    // Details only: a file without a checksum is described too, its summary saying what is not verified.
+    runsView_->showDetails(
+        checkpointSummary(load_checkpoint(path.toStdString(), Verification::kAllowUnverified)));
   } catch (const std::exception& e) {
     runsView_->showDetails(QString::fromStdString(e.what()));
   }

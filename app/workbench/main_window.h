@@ -68,6 +68,8 @@ class MainWindow : public QMainWindow {
 
   // Closing while training asks first; a test answers instead of a person (true: stop, save and close).
   void setConfirmClose(std::function<bool()> confirm) { confirmClose_ = std::move(confirm); }
+  // Tests answer "load this checkpoint without a checksum anyway?" here instead of a dialog.
+  void setConfirmUnverifiedImport(std::function<bool()> confirm) { confirmUnverified_ = std::move(confirm); }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -126,6 +128,7 @@ class MainWindow : public QMainWindow {
   QString ablationRun_;  // "Ablation run 2 of 9 (positional=rope, seed 2)" while an ablation trains
   int corpusRequest_ = 0;
   std::function<bool()> confirmClose_;
+  std::function<bool()> confirmUnverified_;
   QProgressDialog* closingDialog_ = nullptr;
   bool closeWhenStopped_ = false;
 };

@@ -399,9 +399,10 @@ ModelSnapshotPtr WorkbenchDocument::currentModel() const {
   return currentSource_ == 0 ? trainedSnapshot_ : checkpoints_.value(currentSource_ - 1);
 }
 
-bool WorkbenchDocument::loadCheckpoint(const QString& path, QString* error) {
+WorkbenchDocument::LoadResult WorkbenchDocument::loadCheckpoint(const QString& path,
+                                                                Verification verification, QString* error) {
   try {
-    Checkpoint c = load_checkpoint(path.toStdString());
+    Checkpoint c = load_checkpoint(path.toStdString(), verification);
     auto snapshot = std::make_shared<ModelSnapshot>();
     snapshot->details = checkpointSummary(c);  // before the tokenizer moves into the snapshot
     snapshot->model = make_model(c);
@@ -415,17 +416,21 @@ bool WorkbenchDocument::loadCheckpoint(const QString& path, QString* error) {
     const QString name = run.isEmpty() ? QFileInfo(path).fileName()
                                        : store_->name(run) + " · " + QFileInfo(path).completeBaseName();
     snapshot->label = tr("%1, step %2").arg(name).arg(snapshot->step);
+    if (!c.unverified.empty()) snapshot->label += tr(" (unverified)");
     checkpoints_.append(snapshot);
     currentSource_ = int(checkpoints_.size());
     selectToken(-1);
     announceSources();
     emit currentModelChanged(snapshot);
     emit statusMessage(tr("Loaded %1 for generation").arg(path), 5000);
-    return true;
+    return LoadResult::Loaded;
+  } catch (const UnverifiedCheckpointError& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return LoadResult::Unverified;
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
     emit errorOccurred(tr("Cannot open checkpoint"), QString::fromStdString(e.what()));
-    return false;
+    return LoadResult::Failed;
   }
 }
 

@@ -80,9 +80,13 @@ class WorkbenchDocument : public QObject {
   void setCurrentSource(int index);
   // The current source's model, or null (e.g. training has not produced weights yet).
   ModelSnapshotPtr currentModel() const;
-  // Adds the checkpoint as a source and makes it current; false (with errorOccurred, and the loader's
-  // message in *error) when unreadable.
-  bool loadCheckpoint(const QString& path, QString* error = nullptr);
+  enum class LoadResult { Loaded, Failed, Unverified };
+  // Adds the checkpoint as a source and makes it current. Failed: unreadable (errorOccurred, and the
+  // loader's message in *error). Unverified: the file is readable but has no whole-file checksum, which
+  // `verification` required; nothing is reported, so the caller can ask the user and load it again with
+  // kAllowUnverified. An unverified import's label says so.
+  LoadResult loadCheckpoint(const QString& path, Verification verification = Verification::kRequired,
+                            QString* error = nullptr);
 
   // --- Generation ---
   // From the current source. The prompt is encoded with its tokenizer and request.kept appended; a

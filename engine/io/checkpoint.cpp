@@ -81,10 +81,11 @@ std::string unverified_parts(Integrity integrity, const std::string& version, co
   const std::string what = integrity == Integrity::kNone
                                ? "no checksum"
                                : "only a data checksum ('" + std::string(kDataChecksumKey) + "')";
-  require(verification == Verification::kAllowUnverified,
-          where + " has " + what +
-              ", so nothing guards it against corruption or editing (written by another "
-              "tool, or its checksum was removed); load it anyway with --allow-unverified");
+  if (verification != Verification::kAllowUnverified)
+    throw UnverifiedCheckpointError(where + " has " + what +
+                                    ", so nothing guards it against corruption or editing (written by "
+                                    "another tool, or its checksum was removed); load it anyway with "
+                                    "--allow-unverified");
   return what + ": nothing in it is verified (loaded with --allow-unverified)";
 }
 

@@ -21,6 +21,7 @@
 #include "model/model_config.h"
 #include "text/tokenizer.h"
 #include "train/train_config.h"
+#include "util/error.h"
 
 namespace cllm {
 
@@ -61,6 +62,13 @@ inline constexpr int kCheckpointFormatVersion = 2;
 
 // Whether a file without a whole-file checksum may be loaded (an explicit, reported unverified import).
 enum class Verification { kRequired, kAllowUnverified };
+
+// What load_checkpoint throws, with kRequired, for a file that is sound but carries no whole-file
+// checksum: a caller may ask the user and load it again as an unverified import.
+class UnverifiedCheckpointError : public Error {
+ public:
+  using Error::Error;
+};
 
 // `training` may be null (an inference-only checkpoint).
 void save_checkpoint(const std::filesystem::path& path, const ModelConfig& config,

@@ -272,6 +272,52 @@ class TestMainWindow : public QObject {
     box->close();
   }
 
+  // A file without a whole-file checksum (another tool's, or one whose checksum was removed) is loaded
+  // only when the user agrees, and is then labelled unverified; declining is not an error.
+  void aCheckpointWithoutChecksumLoadsOnlyWhenTheUserAgrees() {
+    QFile source(trainCheckpointWithTheEngine());
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    QByteArray bytes = source.readAll();
+    const QByteArray key = "\"cllm.file_xxh3\":\"";
+    const qsizetype at = bytes.indexOf(key);
+    QVERIFY(at > 0);
+    const qsizetype end = bytes.indexOf("\",", at + key.size()) + 2;  // the entry and its comma
+    bytes.replace(at, end - at, QByteArray(end - at, ' '));           // the header stays valid JSON
+    const QString path = runs_.filePath("unchecked.safetensors");
+    QFile unchecked(path);
+    QVERIFY(unchecked.open(QIODevice::WriteOnly) && unchecked.write(bytes) == bytes.size());
+    unchecked.close();
+
+    MainWindow w(runs_.path());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    int asked = 0;
+    w.setConfirmUnverifiedImport([&] {
+      ++asked;
+      return false;
+    });
+    QVERIFY(!w.loadCheckpointForGeneration(path));
+    QCOMPARE(asked, 1);
+    QCOMPARE(w.document().currentSource(), 0);  // nothing was added
+    QTest::qWait(50);
+    QVERIFY(w.findChild<QMessageBox*>("errorMessage") == nullptr);
+
+    w.setConfirmUnverifiedImport([&] {
+      ++asked;
+      return true;
+    });
+    QVERIFY(w.loadCheckpointForGeneration(path));
+    QCOMPARE(asked, 2);
+    QCOMPARE(w.generationView()->currentModelSource(), 1);
+    const app::ModelSnapshotPtr model = w.document().currentModel();
+    QVERIFY2(model->label.contains("unverified"), qPrintable(model->label));
+    QVERIFY2(model->details.contains("Not verified: no checksum"), qPrintable(model->details));
+    // A checkpoint with its checksum is not asked about.
+    QVERIFY(w.loadCheckpointForGeneration(source.fileName()));
+    QCOMPARE(asked, 2);
+    QVERIFY(!w.document().currentModel()->label.contains("unverified"));
+  }
+
   void resumesAStoppedRunFromItsCheckpoint() {
     MainWindow w(runs_.path());
     w.show();

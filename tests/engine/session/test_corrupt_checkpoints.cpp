@@ -219,6 +219,7 @@ TEST_F(CorruptCheckpoint, ChecksumRemovedIsRefusedUnlessImportedUnverified) {
   const std::string message = load_error(p);
   EXPECT_NE(message.find("has no checksum"), std::string::npos) << message;
   EXPECT_NE(message.find("--allow-unverified"), std::string::npos) << message;
+  EXPECT_THROW(load_checkpoint(p), UnverifiedCheckpointError);  // what the workbench asks the user about
   const Checkpoint ck = load_checkpoint(p, Verification::kAllowUnverified);
   EXPECT_NE(ck.unverified.find("no checksum"), std::string::npos) << ck.unverified;
 }
