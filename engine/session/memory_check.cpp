@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <limits>
 
-#include "kernels/threading.h"
 #include "model/gpt.h"
 #include "train/batch_shards.h"
 #include "train/train_config.h"
